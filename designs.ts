@@ -1,0 +1,5 @@
+// Every design the project generates into rtl_out/: the example corpus and the TOE's blocks.
+import type { DesignEntry } from './gen/design.ts';
+import { exampleDesigns } from './examples/index.ts';
+
+export const designs: DesignEntry[] = [...exampleDesigns];
