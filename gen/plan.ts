@@ -58,18 +58,28 @@ export function planModule(m: IrModule): ModulePlan {
     for (const r of mem.readPorts) if (live.has(r.data)) [r.addr, r.enable].forEach(use);
   }
 
-  // The node a TS variable names is the last one created at that call site (a.addWide(b) also makes extends).
-  const lastAtSite = new Map<string, IrNode>();
-  for (const n of m.nodes) {
-    if (!live.has(n) || !n.loc || n.kind === 'const' || n.name !== undefined) continue;
-    const key = `${n.loc.file}:${n.loc.line}:${n.loc.col}:${n.nameSuffix ?? ''}`;
-    const prev = lastAtSite.get(key);
-    if (!prev || prev.id < n.id) lastAtSite.set(key, n);
+  // The node a TS variable names is the one its call returned: a call like a.addWide(b) also creates extends,
+  // which only that call's own result consumes. A helper called twice makes two results, named name, name_1.
+  const siteKey = (n: IrNode) => (n.loc ? `${n.loc.file}:${n.loc.line}:${n.loc.col}:${n.nameSuffix ?? ''}` : '');
+  const usedOutsideSite = new Set<IrNode>();
+  const noteUse = (user: IrNode | { loc: IrNode['loc'] } | undefined, used: IrNode | undefined) => {
+    if (!used) return;
+    const uk = user && 'id' in user ? siteKey(user) : '';
+    if (!user || uk !== siteKey(used)) usedOutsideSite.add(used);
+  };
+  for (const n of live) {
+    for (const a of n.args ?? []) noteUse(n, a);
+    if (n.driver && n.driver !== n) noteUse(undefined, n.driver);
+    noteUse(undefined, n.reg?.enable);
+  }
+  for (const mem of liveMems) {
+    for (const w of mem.writePorts) [w.addr, w.data, w.enable, w.mask].forEach((x) => noteUse(undefined, x));
+    for (const r of mem.readPorts) [r.addr, r.enable].forEach((x) => noteUse(undefined, x));
   }
   const tsName = (n: IrNode): string | undefined => {
     if (n.name) return n.name;
     if (!n.loc) return undefined;
-    if (lastAtSite.get(`${n.loc.file}:${n.loc.line}:${n.loc.col}:${n.nameSuffix ?? ''}`) !== n) return undefined;
+    if (n.kind === 'op' && !usedOutsideSite.has(n)) return undefined;
     const base = nameAt(n.loc);
     if (!base) return undefined;
     return n.nameSuffix ? `${base}_${n.nameSuffix}` : base;

@@ -24,13 +24,12 @@ export function synthDesign(outDir: string, e: ManifestEntry, target: SynthTarge
     const read = files.map((f) => `read_verilog ${f}`);
     const synth = target === 'xilinx' ? `synth_xilinx -top ${e.top} -flatten`
       : target === 'ice40' ? `synth_ice40 -top ${e.top}` : `synth -top ${e.top} -flatten`;
-    const script = [...read, synth, `tee -q -o ${stat} stat -json`].join('; ');
+    // Logic depth: the longest path in cells of the mapped netlist (LUT levels on Xilinx; on iCE40 carry cells count too).
+    const script = [...read, synth, `tee -q -o ${stat} stat -json`, `tee -q -o ${ltp} ltp -noff`].join('; ');
     const r = runTool('yosys', ['-q', '-p', script]);
     if (!r.ok) throw new Error(`yosys failed on ${e.name}:\n${r.out.split('\n').slice(-30).join('\n')}`);
     const byType: Record<string, number> = JSON.parse(fs.readFileSync(stat, 'utf8')).design?.num_cells_by_type ?? {};
-    // Logic depth on the generic flattened netlist (iCE40 carry cells would overstate it).
-    const d = runTool('yosys', ['-q', '-p', [...read, `synth -top ${e.top} -flatten`, `tee -q -o ${ltp} ltp -noff`].join('; ')]);
-    const m = d.ok ? /Longest topological path.*length=(\d+)/.exec(fs.readFileSync(ltp, 'utf8')) : null;
+    const m = /Longest topological path.*length=(\d+)/.exec(fs.readFileSync(ltp, 'utf8'));
     const sum = (f: (t: string) => boolean) => Object.entries(byType).filter(([t]) => f(t)).reduce((s, [, n]) => s + n, 0);
     return {
       design: e.name, target, byType,
