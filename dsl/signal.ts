@@ -124,6 +124,12 @@ Object.defineProperty(Sig.prototype, 'set', {
 /** Lifts a TS number/bigint/boolean to a literal of `like`'s type; checks that it fits. */
 export function lift(v: SigLike, like: ScalarType, loc: SrcLoc | undefined): Sig {
   if (v instanceof Sig) return v;
+  if (typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'boolean') {
+    throw new HdlError('value', `expected a signal, number, bigint or boolean, got ${v === null ? 'null' : typeof v === 'object' ? 'an object (a struct? assign its fields)' : String(v)}`, loc);
+  }
+  if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+    throw new HdlError('value', `${v} is not an exact integer: use a bigint for values beyond 2^53`, loc);
+  }
   return literal(typeof v === 'boolean' ? (v ? 1n : 0n) : BigInt(v), like, loc);
 }
 
