@@ -146,6 +146,7 @@ function moduleName(base: string, params: Record<string, unknown>): string {
     if (typeof v === 'number' && Number.isInteger(v) && v >= 0) parts.push(`${k}${v}`);
     else if (typeof v === 'bigint' && v >= 0n) parts.push(`${k}${v}`);
     else if (typeof v === 'boolean') parts.push(v ? k : `no_${k}`);
+    else if (Array.isArray(v) && v.length > 0 && v.length <= 8 && v.every((x) => Number.isInteger(x) && x >= 0)) parts.push(`${k}${v.join('_')}`);
     else if (typeof v === 'string' && /^[A-Za-z0-9_]+$/.test(v)) parts.push(`${k}_${v}`);
     else if (v !== undefined) parts.push(`${k}_${hash(stableKey(v))}`);
   }
