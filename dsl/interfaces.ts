@@ -3,25 +3,31 @@ import { Bool, Flip, Struct, UInt, type HwType, type StructT, type ScalarT, type
 
 export interface StreamOpts { user?: number; keep?: boolean; last?: boolean }
 
-export type StreamFields = {
-  tdata: ScalarT; tkeep: ScalarT; tlast: ScalarT; tuser: ScalarT; tvalid: ScalarT; tready: FlipT<ScalarT>;
-};
+type Opt<Flag, F> = Flag extends false ? unknown : F;
+/** The fields of a Stream with these options: tkeep and tlast unless switched off, tuser when given a width. */
+export type StreamFields<O extends StreamOpts> =
+  { tdata: ScalarT; tvalid: ScalarT; tready: FlipT<ScalarT> }
+  & Opt<O['keep'], { tkeep: ScalarT }>
+  & Opt<O['last'], { tlast: ScalarT }>
+  & (O['user'] extends number ? { tuser: ScalarT } : unknown);
 
 /**
- * An AXI4-Stream bundle of `dataBits` (a multiple of 8 when tkeep is present). As `input(...)` it is a sink
- * (tready is an output); as `output(...)` a source. Optional signals: tkeep, tlast (default on), tuser (width).
+ * An AXI4-Stream bundle of `dataBits` (a multiple of 8 unless keep is false). As `input(...)` it is a sink
+ * (tready is an output); as `output(...)` a source. tkeep and tlast are present unless switched off; tuser
+ * when given a width.
  */
-export function Stream(dataBits: number, opts: StreamOpts = {}) {
+export function Stream<const O extends StreamOpts = Record<never, never>>(dataBits: number, opts?: O): StructT<StreamFields<O>> {
+  const o: StreamOpts = opts ?? {};
   const f: Record<string, HwType> = { tdata: UInt(dataBits) };
-  if (opts.keep ?? dataBits > 8) {
-    if (dataBits % 8 !== 0) throw new Error(`a stream with tkeep needs a multiple of 8 data bits, got ${dataBits}`);
+  if (o.keep ?? true) {
+    if (dataBits % 8 !== 0) throw new Error(`a stream with tkeep needs a multiple of 8 data bits, got ${dataBits} (or pass keep: false)`);
     f.tkeep = UInt(dataBits / 8);
   }
-  if (opts.last ?? true) f.tlast = Bool;
-  if (opts.user) f.tuser = UInt(opts.user);
+  if (o.last ?? true) f.tlast = Bool;
+  if (o.user) f.tuser = UInt(o.user);
   f.tvalid = Bool;
   f.tready = Flip(Bool);
-  return Struct(f) as StructT<Pick<StreamFields, 'tdata' | 'tvalid' | 'tready'> & Partial<StreamFields>>;
+  return Struct(f) as unknown as StructT<StreamFields<O>>;
 }
 
 /** An AXI4-Lite slave interface as seen by the slave: `input(AxiLite(...))`. A master uses `output(...)`. */

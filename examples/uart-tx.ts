@@ -14,7 +14,7 @@ export interface UartTxParams {
 export const UartTx = defineModule('uart_tx', (m, p: UartTxParams) => {
   if (!Number.isInteger(p.clksPerBit) || p.clksPerBit < 2) throw new Error(`uart_tx: clksPerBit must be an integer >= 2, got ${p.clksPerBit}`);
   const io = m.io({
-    in: input(Stream(8, { last: false })),
+    in: input(Stream(8, { keep: false, last: false })),
     txd: output(Bool),
     busy: output(Bool),
   });

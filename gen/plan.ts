@@ -123,7 +123,17 @@ export function planModule(m: IrModule): ModulePlan {
     const clash = (stateNameCount.get(lp.name) ?? 0) > 1;
     paramNames.set(lp, table.claim(clash && owner ? `${owner}_${lp.name}` : lp.name));
   }
-  for (const n of anon) names.set(n, table.claim(n.kind === 'op' ? `_${n.op}` : n.kind === 'reg' ? '_reg' : n.kind === 'memread' ? '_rdata' : '_w'));
+  // Anonymous nodes get names that say what they compute where that is short: state == IDLE → state_is_IDLE.
+  const compareWord: Record<string, string> = { eq: 'is', ne: 'not', lt: 'lt', le: 'le', gt: 'gt', ge: 'ge' };
+  const derived = (n: IrNode): string | undefined => {
+    if (n.kind !== 'op' || !compareWord[n.op!]) return undefined;
+    const [a, b] = n.args!;
+    const [k, other] = a!.kind === 'const' ? [a!, b!] : b!.kind === 'const' ? [b!, a!] : [undefined, undefined];
+    if (!k || !names.has(other!) || k === a) return undefined;
+    const v = k.symbol ? paramNames.get(k.symbol)! : k.value! < 1000n ? String(k.value) : undefined;
+    return v === undefined ? undefined : `${names.get(other!)}_${compareWord[n.op!]}_${v}`;
+  };
+  for (const n of anon) names.set(n, table.claim(derived(n) ?? (n.kind === 'op' ? `_${n.op}` : n.kind === 'reg' ? '_reg' : n.kind === 'memread' ? '_rdata' : '_w')));
 
   // Bits read of each declared node.
   const read = new Map<IrNode, bigint>();

@@ -10,9 +10,9 @@ module alu_width32 (
   output wire        overflow  // examples/alu.ts:24
 );
 
-  wire _eq = (op == 4'd0);  // examples/alu.ts:58
+  wire op_is_0 = (op == 4'd0);  // examples/alu.ts:58
   wire [32:0] sum = ({1'd0, a} + {1'd0, b});  // examples/alu.ts:38
-  wire _eq_1 = (op == 4'd1);  // examples/alu.ts:59
+  wire op_is_1 = (op == 4'd1);  // examples/alu.ts:59
   wire [32:0] diff = ({1'd0, a} - {1'd0, b});  // examples/alu.ts:39
   wire [4:0] shamt = b[4:0];  // examples/alu.ts:45
   wire [31:0] sll = (a << shamt);  // examples/alu.ts:46
@@ -22,15 +22,15 @@ module alu_width32 (
   wire slt = ($signed(a) < $signed(b));  // examples/alu.ts:50
   wire sltu = (a < b);  // examples/alu.ts:51
   wire [31:0] product = (a * b);  // examples/alu.ts:52
-  wire [31:0] result = (_eq ? sum[31:0] : (_eq_1 ? diff[31:0] : ((op == 4'd2) ? (a & b) : ((op == 4'd3) ? (a | b) : ((op == 4'd4) ? (a ^ b) : ((op == 4'd5) ? sll : ((op == 4'd6) ? srl : ((op == 4'd7) ? sra : ((op == 4'd8) ? {31'd0, slt} : ((op == 4'd9) ? {31'd0, sltu} : ((op == 4'd10) ? product : 32'd0)))))))))));  // examples/alu.ts:54
-  wire carryOut = (_eq ? sum[32] : (_eq_1 ? diff[32] : 1'd0));  // examples/alu.ts:55
+  wire [31:0] result = (op_is_0 ? sum[31:0] : (op_is_1 ? diff[31:0] : ((op == 4'd2) ? (a & b) : ((op == 4'd3) ? (a | b) : ((op == 4'd4) ? (a ^ b) : ((op == 4'd5) ? sll : ((op == 4'd6) ? srl : ((op == 4'd7) ? sra : ((op == 4'd8) ? {31'd0, slt} : ((op == 4'd9) ? {31'd0, sltu} : ((op == 4'd10) ? product : 32'd0)))))))))));  // examples/alu.ts:54
+  wire carryOut = (op_is_0 ? sum[32] : (op_is_1 ? diff[32] : 1'd0));  // examples/alu.ts:55
   wire aSign = a[31];  // examples/alu.ts:35
   wire bSign = b[31];  // examples/alu.ts:36
   wire sumSign = sum[31];  // examples/alu.ts:40
   wire addOverflow = ((aSign == bSign) & (sumSign != aSign));  // examples/alu.ts:42
   wire diffSign = diff[31];  // examples/alu.ts:41
   wire subOverflow = ((aSign != bSign) & (diffSign != aSign));  // examples/alu.ts:43
-  wire overflowOut = (_eq ? addOverflow : (_eq_1 ? subOverflow : 1'd0));  // examples/alu.ts:56
+  wire overflowOut = (op_is_0 ? addOverflow : (op_is_1 ? subOverflow : 1'd0));  // examples/alu.ts:56
   assign y = result;
   assign zero = (result == 32'd0);
   assign negative = result[31];

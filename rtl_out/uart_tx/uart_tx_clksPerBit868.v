@@ -21,9 +21,9 @@ module uart_tx_clksPerBit868 (
   wire bitDone = (baudCount == 10'd867);  // examples/uart-tx.ts:27
   wire takeByte = ((ctl == IDLE) | ((ctl == STOP) & bitDone));  // examples/uart-tx.ts:28
   wire accept = (takeByte & in_tvalid);  // examples/uart-tx.ts:29
-  wire _eq = (ctl == START);  // examples/uart-tx.ts:35
-  wire _eq_1 = (ctl == DATA);  // examples/uart-tx.ts:35
-  wire _eq_2 = (bitIndex == 3'd7);  // examples/uart-tx.ts:46
+  wire ctl_is_START = (ctl == START);  // examples/uart-tx.ts:35
+  wire ctl_is_DATA = (ctl == DATA);  // examples/uart-tx.ts:35
+  wire bitIndex_is_7 = (bitIndex == 3'd7);  // examples/uart-tx.ts:46
   assign in_tready = takeByte;
   assign txd = txLine;
   assign busy = (~(ctl == IDLE));
@@ -35,12 +35,12 @@ module uart_tx_clksPerBit868 (
       bitIndex <= 3'd0;
       txLine <= 1'd1;
     end else begin
-      ctl <= (accept ? START : (_eq ? (bitDone ? DATA : ctl) : (_eq_1 ? (bitDone ? (_eq_2 ? STOP : ctl) : ctl) : ((ctl == STOP) ? (bitDone ? IDLE : ctl) : ctl))));
+      ctl <= (accept ? START : (ctl_is_START ? (bitDone ? DATA : ctl) : (ctl_is_DATA ? (bitDone ? (bitIndex_is_7 ? STOP : ctl) : ctl) : ((ctl == STOP) ? (bitDone ? IDLE : ctl) : ctl))));
       baudCount <= (((ctl == IDLE) | bitDone) ? 10'd0 : (baudCount + 10'd1));
-      bitIndex <= (_eq ? (bitDone ? 3'd0 : bitIndex) : (_eq_1 ? (bitDone ? (_eq_2 ? bitIndex : (bitIndex + 3'd1)) : bitIndex) : bitIndex));
-      txLine <= (accept ? 1'd0 : (_eq ? (bitDone ? shifter[0] : txLine) : (_eq_1 ? (bitDone ? (_eq_2 ? 1'd1 : shifter[0]) : txLine) : txLine)));
+      bitIndex <= (ctl_is_START ? (bitDone ? 3'd0 : bitIndex) : (ctl_is_DATA ? (bitDone ? (bitIndex_is_7 ? bitIndex : (bitIndex + 3'd1)) : bitIndex) : bitIndex));
+      txLine <= (accept ? 1'd0 : (ctl_is_START ? (bitDone ? shifter[0] : txLine) : (ctl_is_DATA ? (bitDone ? (bitIndex_is_7 ? 1'd1 : shifter[0]) : txLine) : txLine)));
     end
-    shifter <= (accept ? in_tdata : (_eq ? (bitDone ? (shifter >> 1) : shifter) : (_eq_1 ? (bitDone ? (_eq_2 ? shifter : (shifter >> 1)) : shifter) : shifter)));
+    shifter <= (accept ? in_tdata : (ctl_is_START ? (bitDone ? (shifter >> 1) : shifter) : (ctl_is_DATA ? (bitDone ? (bitIndex_is_7 ? shifter : (shifter >> 1)) : shifter) : shifter)));
   end
 
 endmodule

@@ -2,12 +2,12 @@
 import { describe, it, expect } from 'vitest';
 import {
   defineModule, elaborate, input, output, UInt, SInt, Bool, Struct, Vec, Stream, AxiLite, when, switchOn, fsm,
-  blackbox, cat, mux,
+  blackbox, cat, mux, type ModuleDef,
 } from '../../dsl/index.ts';
 import { emitDesign } from '../../gen/verilog.ts';
 
-const verilog = (def: Parameters<typeof elaborate>[0], params?: object) =>
-  emitDesign(elaborate(def, params as never)).map((f) => f.text).join('\n');
+const verilog = <P, IO>(def: ModuleDef<P, IO>, params?: Partial<P>) =>
+  emitDesign(elaborate(def, params)).map((f) => f.text).join('\n');
 
 describe('names come from the TypeScript source', () => {
   it('uses variable names, struct paths and object properties; collisions get suffixes', () => {
