@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { IrDesign, IrModule, IrNode, IrDomain } from '../dsl/ir.ts';
 import { planModule, type ModulePlan } from './plan.ts';
+import { evalOp } from '../dsl/ops.ts';
 import { projectRoot } from './root.ts';
 
 export interface VerilogFile { name: string; module: string; text: string }
@@ -46,6 +47,10 @@ class Emitter {
     const x = (i: number) => this.expr(a[i]!);
     const sx = (i: number) => (a[i]!.signed ? `$signed(${x(i)})` : x(i));
     const w = n.width;
+    // Verilog cannot part-select a literal (8'd0[2:0]): emit the selected bits' value instead.
+    if ((n.op === 'slice' || n.op === 'bit' || n.op === 'sext') && a[0]!.kind === 'const') {
+      return literal(w, evalOp(n.op, [{ v: a[0]!.value!, t: a[0]! }], n.params ?? [], n));
+    }
     switch (n.op!) {
       case 'add': return `(${x(0)} + ${x(1)})`;
       case 'sub': return `(${x(0)} - ${x(1)})`;
@@ -191,7 +196,9 @@ class Emitter {
       if (!w.mask) { body.push(`    if (${this.expr(w.enable)}) ${name} <= ${this.expr(w.data)};`); continue; }
       body.push(`    if (${this.expr(w.enable)}) begin`);
       for (let b = 0; b < mem.width / 8; b++) {
-        body.push(`      if (${this.expr(w.mask)}[${b}]) ${name}[${b * 8 + 7}:${b * 8}] <= ${this.expr(w.data)}[${b * 8 + 7}:${b * 8}];`);
+        // A one-byte memory's mask is a scalar, which Verilog cannot bit-select.
+        const en = w.mask.width === 1 ? this.expr(w.mask) : `${this.expr(w.mask)}[${b}]`;
+        body.push(`      if (${en}) ${name}[${b * 8 + 7}:${b * 8}] <= ${this.expr(w.data)}[${b * 8 + 7}:${b * 8}];`);
       }
       body.push('    end');
     }

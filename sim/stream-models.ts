@@ -48,8 +48,11 @@ export class AxisSource implements Agent {
   private valid = false;
   framesSent = 0;
   bytesSent = 0;
+  /** The clock whose edges the source acts on (default: the main clock); name the stream's own domain's clock. */
+  readonly clock: string | undefined;
 
-  constructor(sim: Sim<unknown>, prefix: string, private readonly opts: { gap?: number; seed?: number } = {}) {
+  constructor(sim: Sim<unknown>, prefix: string, private readonly opts: { gap?: number; seed?: number; clock?: string } = {}) {
+    this.clock = opts.clock;
     this.p = axisPorts(sim, prefix);
     this.rng = new Xorshift(opts.seed ?? 1);
     this.p.tvalid.set(0);
@@ -93,8 +96,11 @@ export class AxisSink implements Agent {
   private cur: number[] = [];
   private ready = false;
   readonly frames: Frame[] = [];
+  /** The clock whose edges the sink acts on (default: the main clock); name the stream's own domain's clock. */
+  readonly clock: string | undefined;
 
-  constructor(sim: Sim<unknown>, prefix: string, private readonly opts: { backpressure?: number; seed?: number } = {}) {
+  constructor(sim: Sim<unknown>, prefix: string, private readonly opts: { backpressure?: number; seed?: number; clock?: string } = {}) {
+    this.clock = opts.clock;
     this.p = axisPorts(sim, prefix);
     this.rng = new Xorshift(opts.seed ?? 2);
     sim.addAgent(this);

@@ -32,8 +32,17 @@ function sources(n: IrNode, memo: Map<IrNode, Source[]>): Source[] {
     }
     default: break;
   }
+  out = onePerDomain(out);
   memo.set(n, out);
   return out;
+}
+
+/** One source per domain is enough to check and name a crossing; keeping every path's sources grows exponentially. */
+function onePerDomain(xs: Source[]): Source[] {
+  if (xs.length < 2) return xs;
+  const first = new Map<IrDomain, Source>();
+  for (const s of xs) if (!first.has(s.domain)) first.set(s.domain, s);
+  return [...first.values()];
 }
 
 export function checkCdc(m: IrModule): void {
