@@ -4,8 +4,9 @@ import type { Sim } from './harness.ts';
 import { AxisSink, AxisSource, type Frame } from './stream-models.ts';
 import type { VerilatorEngine } from './verilator/engine.ts';
 
-export interface BulkSource { prefix: string; frames: Frame[]; gap?: number; seed?: number }
-export interface BulkSink { prefix: string; backpressure?: number; seed?: number; expectFrames?: number }
+/** `clock`: the clock port of the stream's domain (default: the main clock). */
+export interface BulkSource { prefix: string; frames: Frame[]; gap?: number; seed?: number; clock?: string }
+export interface BulkSink { prefix: string; backpressure?: number; seed?: number; expectFrames?: number; clock?: string }
 export interface BulkResult { status: 'done' | 'maxCycles' | 'stalled'; cycles: number; received: Frame[][] }
 
 /**
@@ -15,8 +16,8 @@ export interface BulkResult { status: 'done' | 'maxCycles' | 'stalled'; cycles: 
 export function runBulk(sim: Sim<unknown>, sources: BulkSource[], sinks: BulkSink[],
   opts: { maxCycles?: number; idleCycles?: number; stallCycles?: number } = {}): BulkResult {
   if (sim.backend === 'verilator' && sim.clocks.length <= 1) return nativeLoop(sim, sources, sinks, opts);
-  const srcs = sources.map((s) => { const a = new AxisSource(sim, s.prefix, { gap: s.gap, seed: s.seed }); s.frames.forEach((f) => a.send(f.data, f.user)); return a; });
-  const snks = sinks.map((s) => new AxisSink(sim, s.prefix, { backpressure: s.backpressure, seed: s.seed }));
+  const srcs = sources.map((s) => { const a = new AxisSource(sim, s.prefix, { gap: s.gap, seed: s.seed, clock: s.clock }); s.frames.forEach((f) => a.send(f.data, f.user)); return a; });
+  const snks = sinks.map((s) => new AxisSink(sim, s.prefix, { backpressure: s.backpressure, seed: s.seed, clock: s.clock }));
   const start = sim.cycle;
   const max = opts.maxCycles ?? Infinity;
   const stall = opts.stallCycles ?? 100_000;
