@@ -24,3 +24,11 @@ describe('harness on the counter', async () => {
     expect(() => sim.until(() => false, { timeout: 10, what: 'never' })).toThrow(/until\(never\): not reached after 10 cycles \(cycles \d+\.\.\d+\)/);
   });
 });
+
+// Port names are checked by TypeScript (test/typecheck.test.ts fails on an unexpected error here).
+export function typedPorts(sim: Awaited<ReturnType<typeof simulate<{ width: number }, ReturnType<typeof Counter.body>>>>) {
+  sim.poke('enable', 1);
+  // @ts-expect-error 'enabel' is not a port of the counter
+  sim.poke('enabel', 1);
+  return sim.peek('count');
+}
