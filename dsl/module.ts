@@ -1,4 +1,5 @@
 // Module definitions, the builder a module body runs against, and elaboration with memoisation.
+import { KEYWORDS } from './keywords.ts';
 import type { IrDomain, IrInstance, IrMemory, IrModule, IrNode, IrPort, SrcLoc } from './ir.ts';
 import { HdlError } from './errors.ts';
 import { callSite } from './source-loc.ts';
@@ -283,6 +284,8 @@ export class ModuleBuilder {
 
   private port(name: string, dir: 'in' | 'out', t: ScalarT, loc: SrcLoc | undefined): Sig {
     checkIdent(name, loc);
+    // Internal names are renamed around keywords; a port is the module's interface, so it must keep its name.
+    if (KEYWORDS.has(name)) throw new HdlError('name', `port '${name}' is a Verilog/SystemVerilog keyword: choose another name`, loc);
     if (this.ir.ports.some((p) => p.name === name)) throw new HdlError('name', `duplicate port '${name}'`, loc);
     const node = this.node({ kind: dir === 'in' ? 'input' : 'wire', width: t.width, signed: t.signed, loc, name });
     const port: IrPort = { name, dir, node, loc };

@@ -1,5 +1,5 @@
 // Verilog identifiers for a module's declared nodes: TS names first, deterministic suffixes on collisions.
-import { KEYWORDS } from './keywords.ts';
+import { KEYWORDS } from '../dsl/keywords.ts';
 
 export class NameTable {
   private readonly used = new Set<string>();

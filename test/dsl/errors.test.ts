@@ -224,4 +224,15 @@ describe('DSL errors name the signal and the TS file:line:col', () => {
     const e = errorOf(() => { const x = { v: 0 }; void x; return (mux as (c: boolean, a: number, b: number) => unknown)(true, 1, 2); });
     expect(e.message).toMatch(/hardware can only be built inside a module body|at least one arm/);
   });
+
+  it('a port named with a Verilog keyword (ports keep their names, so no silent renaming)', () => {
+    const e = errorOf(() => elaborate(defineModule('kw', (m) => {
+      const io = m.io({ input: input(UInt(8)), y: output(UInt(8)) }); // MARK-keyword
+      io.y.set(io.input);
+      return io;
+    })));
+    expect(e.kind).toBe('name');
+    expect(e.message).toMatch(/port 'input' is a Verilog\/SystemVerilog keyword/);
+    expect(e.loc?.line).toBe(lineOf('MARK-keyword'));
+  });
 });
