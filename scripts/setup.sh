@@ -11,11 +11,14 @@ command -v iverilog >/dev/null 2>&1 || need+=(iverilog)
 command -v ccache >/dev/null 2>&1 || need+=(ccache)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)
+command -v tshark >/dev/null 2>&1 || need+=(tshark)  # Wireshark's dissector, for the checksum tests
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages: ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # tshark's wireshark-common asks whether non-root users may capture: answer no, without a prompt.
+    echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   else
