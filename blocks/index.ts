@@ -1,5 +1,10 @@
 // The TOE's hardware blocks as generated designs. Each block folder exports its own list.
 import type { DesignEntry } from '../gen/design.ts';
+import { designs as rxParser } from './rx_parser/designs.ts';
+import { designs as checksum } from './checksum/designs.ts';
 import { designs as seqCheck } from './seq_check/designs.ts';
+import { designs as ackTx } from './ack_tx/designs.ts';
+import { designs as host } from './host/designs.ts';
+import { designs as skb } from './skb/designs.ts';
 
-export const blockDesigns: DesignEntry[] = [...seqCheck];
+export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb];
