@@ -6,5 +6,6 @@ import { designs as seqCheck } from './seq_check/designs.ts';
 import { designs as ackTx } from './ack_tx/designs.ts';
 import { designs as host } from './host/designs.ts';
 import { designs as skb } from './skb/designs.ts';
+import { designs as rxFront } from './rx_front/designs.ts';
 
-export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb];
+export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront];

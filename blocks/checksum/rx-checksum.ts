@@ -11,6 +11,11 @@ import type { SinkPorts, SourcePorts } from './stream-ports.ts';
 export interface RxChecksumParams {
   /** tdata bits: 8, 64, 128, 256 or 512. */
   width: number;
+  /**
+   * Bits of s_axis_tuser carried through with each beat (default 0: no s_axis_tuser). They come out on
+   * m_axis_tuser above the verdict, on the same beat they went in with (e.g. a MAC's FCS-error bit).
+   */
+  userBits?: number;
 }
 
 /** Cycles from a beat's acceptance on s_axis to its appearance on m_axis. */
@@ -48,9 +53,11 @@ export const RxChecksum = defineModule('rx_checksum', (m, p: RxChecksumParams) =
   checkWidth('rx_checksum', p.width);
   const n = p.width / 8;
   const hasKeep = n > 1;
+  const userBits = p.userBits ?? 0;
+  if (!Number.isInteger(userBits) || userBits < 0 || userBits > 64) throw new Error(`rx_checksum: userBits must be 0..64, got ${p.userBits}`);
   const io = m.io({
-    s_axis: input(Stream(p.width, { keep: hasKeep })),
-    m_axis: output(Stream(p.width, { keep: hasKeep, user: VERDICT_BITS })),
+    s_axis: input(Stream(p.width, { keep: hasKeep, user: userBits > 0 ? userBits : undefined })),
+    m_axis: output(Stream(p.width, { keep: hasKeep, user: VERDICT_BITS + userBits })),
     frames: output(UInt(32)),
     ipv4_bad: output(UInt(32)),
     tcp_bad: output(UInt(32)),
@@ -86,6 +93,7 @@ export const RxChecksum = defineModule('rx_checksum', (m, p: RxChecksumParams) =
   const s1Data = stage(m, inStream.tdata, advance, 's1_data');
   const s1Keep = inKeep && stage(m, inKeep, advance, 's1_keep');
   const s1Last = stage(m, inStream.tlast, advance, 's1_last');
+  const s1User = inStream.tuser && stage(m, inStream.tuser, advance, 's1_user');
   const s1HeaderMask = stage(m, headerMask, advance, 's1_header_mask');
   const s1SegmentMask = stage(m, segmentMask, advance, 's1_segment_mask');
   const s1OddStart = oddStart ? stage(m, oddStart, advance, 's1_odd_start') : false;
@@ -102,6 +110,7 @@ export const RxChecksum = defineModule('rx_checksum', (m, p: RxChecksumParams) =
   const s2Data = stage(m, s1Data, advance, 's2_data');
   const s2Keep = s1Keep && stage(m, s1Keep, advance, 's2_keep');
   const s2Last = stage(m, s1Last, advance, 's2_last');
+  const s2User = s1User && stage(m, s1User, advance, 's2_user');
   const s2Flags = stage(m, s1Flags, advance, 's2_flags');
   const s2Pseudo = stage(m, s1Pseudo, advance, 's2_pseudo');
   const s2HeaderSum = stage(m, headerSum, advance, 's2_header_sum');
@@ -128,6 +137,7 @@ export const RxChecksum = defineModule('rx_checksum', (m, p: RxChecksumParams) =
   const s3Data = stage(m, s2Data, advance, 's3_data');
   const s3Keep = s2Keep && stage(m, s2Keep, advance, 's3_keep');
   const s3Last = stage(m, s2Last, advance, 's3_last');
+  const s3User = s2User && stage(m, s2User, advance, 's3_user');
   const s3Flags = stage(m, s2Flags, advance, 's3_flags');
   const s3HeaderTotal = stage(m, headerTotal, advance, 's3_header_total');
   const s3SegmentTotal = stage(m, segmentWithPseudo, advance, 's3_segment_total');
@@ -148,7 +158,8 @@ export const RxChecksum = defineModule('rx_checksum', (m, p: RxChecksumParams) =
   const outData = stage(m, s3Data, advance, 'out_data');
   const outKeep = s3Keep && stage(m, s3Keep, advance, 'out_keep');
   const outLast = stage(m, s3Last, advance, 'out_last');
-  const outUser = stage(m, mux(s3Last, verdict, lit(0, UInt(VERDICT_BITS))), advance, 'out_user');
+  const beatVerdict = mux(s3Last, verdict, lit(0, UInt(VERDICT_BITS)));
+  const outUser = stage(m, s3User ? cat(s3User, beatVerdict) : beatVerdict, advance, 'out_user');
 
   const frameDone = advance.land(s3Valid).land(s3Last);
   const frames = m.reg(UInt(32), { reset: 0 });

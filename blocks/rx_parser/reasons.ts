@@ -26,6 +26,7 @@
  *    14. IH + TH > TL                                        BAD_DATA_OFFSET (TCP header past the end)
  *    15. FL < 14 + IH + TH (TCP options cut)                 TRUNCATED
  *    16. FL < 14 + TL (datagram longer than the frame)       BAD_TOTAL_LEN
+ *    17. tuser bit 1 on any beat (rx_checksum upstream found the IPv4 or TCP checksum wrong)   BAD_CHECKSUM
  *    otherwise                                               OK (bytes after 14 + TL are Ethernet padding)
  * TCP options are not a reason: a malformed option ends option parsing, keeps what was parsed before it
  * (as Linux does) and sets the metadata's opt_malformed bit.
@@ -41,6 +42,7 @@ export enum RxReason {
   BAD_DATA_OFFSET = 7,
   TRUNCATED = 8,
   MAC_ERROR = 9,
+  BAD_CHECKSUM = 10,
 }
 
 /** Bits of a reason code on ports (metadata, slow-path tuser, counter select). */

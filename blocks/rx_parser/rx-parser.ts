@@ -47,7 +47,8 @@ export function rxQueueDepths(width: number) {
 /**
  * Ports:
  * - rx: the frame stream from the MAC. tkeep matters only on the last beat (lanes from 0 up; other beats are
- *   full); tuser bit 0 on any beat marks the frame bad (FCS error).
+ *   full); tuser bit 0 on any beat marks the frame bad (FCS error); tuser bit 1 on any beat marks its IPv4 or
+ *   TCP checksum wrong (from rx_checksum: see rx_front), reason BAD_CHECKSUM unless a header check failed first.
  * - payload: each accepted TCP frame's payload, re-aligned (payload byte 0 in lane 0 of the first beat),
  *   Ethernet padding stripped. A frame with no payload bytes sends no payload frame. A payload frame is
  *   sent before its frame's end is known: the matching metadata record (has_payload = 1) says whether to keep it.
@@ -70,7 +71,7 @@ export const RxParser = defineModule('rx_parser', (m, p: RxParserParams) => {
   if (!Number.isInteger(p.sackBlocks) || p.sackBlocks < 1 || p.sackBlocks > 4) throw new Error(`rx_parser: sackBlocks must be 1..4, got ${p.sackBlocks}`);
   const optFields = optionFields(p.sackBlocks);
   const io = m.io({
-    rx: input(Stream(W, { user: 1 })),
+    rx: input(Stream(W, { user: 2 })),
     payload: output(Stream(W)),
     slow: output(Stream(W, { user: 1 + RX_REASON_BITS })),
     meta: output(metaBundle(p.sackBlocks)),
@@ -94,6 +95,7 @@ export const RxParser = defineModule('rx_parser', (m, p: RxParserParams) => {
   const rxKeep = io.rx.tkeep;
   const rxLast = io.rx.tlast!;
   const rxMacError = io.rx.tuser!.bit(0);
+  const rxChecksumError = io.rx.tuser!.bit(1);
   const rxReady = beatQueue.in.tready.land(classQueue.count.le(depths.decisions - 2))
     .land(layoutQueue.count.le(depths.decisions - 2)).land(headerQueue.count.le(depths.meta - 2));
   const rxFire = io.rx.tvalid.land(rxReady);
@@ -105,6 +107,7 @@ export const RxParser = defineModule('rx_parser', (m, p: RxParserParams) => {
   const started = m.reg(Bool, { reset: false });
   const ended = m.reg(Bool, { reset: false });
   const macError = m.reg(Bool, { reset: false });
+  const checksumError = m.reg(Bool, { reset: false });
   const frameLen = m.reg(UInt(FRAME_LEN_BITS), { reset: 0 });
   const beatIndex = m.reg(UInt(clog2(headerBeats + 1)), { reset: 0 }); // saturates past the header
   const classed = m.reg(Bool, { reset: false });
@@ -147,7 +150,8 @@ export const RxParser = defineModule('rx_parser', (m, p: RxParserParams) => {
   // The frame's end: its final reason, its counter, and for a TCP candidate its metadata record.
   const finishNow = live.land(ended);
   const tcpReason = mux(tcp.reason.ne(RxReason.OK), tcp.reason,
-    mux(frameLen.lt(tcp.payloadEnd), reasonLit(RxReason.BAD_TOTAL_LEN), reasonLit(RxReason.OK)));
+    mux(frameLen.lt(tcp.payloadEnd), reasonLit(RxReason.BAD_TOTAL_LEN),
+      mux(checksumError, reasonLit(RxReason.BAD_CHECKSUM), reasonLit(RxReason.OK))));
   const finalReason = mux(cls.slowPath, cls.reason,
     mux(macError, reasonLit(RxReason.MAC_ERROR), mux(cls.tcpCandidate, tcpReason, cls.reason)));
   const hasPayload = tcpHeaderOk.land(tcp.payloadLen.orR()).land(frameLen.gt(tcp.payloadStart.zext(FRAME_LEN_BITS)));
@@ -183,6 +187,7 @@ export const RxParser = defineModule('rx_parser', (m, p: RxParserParams) => {
     started.set(true);
     ended.set(rxLast);
     macError.set(macError.land(newFrame.lnot()).lor(rxMacError));
+    checksumError.set(checksumError.land(newFrame.lnot()).lor(rxChecksumError));
     when(newFrame, () => {
       classed.set(false);
       laidOut.set(false);

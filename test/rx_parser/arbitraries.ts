@@ -81,7 +81,7 @@ export const garbageFrameBytes = fc.oneof(
   }),
 );
 
-/** Any frame, with the MAC's error flag now and then. */
+/** Any frame, with the MAC's error flag and the checksum-error flag now and then. */
 export const anyFrame = (weights = { tcp: 6, slow: 2, garbage: 2 }): fc.Arbitrary<InFrame> => fc.record({
   data: fc.oneof(
     { weight: weights.tcp, arbitrary: tcpFrameBytes() },
@@ -89,4 +89,5 @@ export const anyFrame = (weights = { tcp: 6, slow: 2, garbage: 2 }): fc.Arbitrar
     { weight: weights.garbage, arbitrary: garbageFrameBytes },
   ),
   macError: fc.oneof({ weight: 15, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  checksumError: fc.oneof({ weight: 10, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
 });

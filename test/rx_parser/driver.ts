@@ -6,7 +6,7 @@ import { RX_REASONS, rxReasonName, type RxReason } from '../../blocks/rx_parser/
 import { expectRx, type RxExpected, type RxMeta } from './model.ts';
 import { decodeMeta } from './probe.ts';
 
-export interface InFrame { data: Uint8Array; macError?: boolean }
+export interface InFrame { data: Uint8Array; macError?: boolean; checksumError?: boolean }
 
 export interface RxRun {
   status: string;
@@ -32,7 +32,7 @@ export function runFrames(sim: Sim<unknown>, frames: InFrame[], expected: RxExpe
   const seed = opts.seed ?? 1;
   const before = readCounters(sim);
   const r = runBulk(sim,
-    [{ prefix: 'rx', frames: frames.map((f) => ({ data: f.data, user: f.macError ? 1 : 0 })), gap: opts.gap, seed }],
+    [{ prefix: 'rx', frames: frames.map((f) => ({ data: f.data, user: (f.macError ? 1 : 0) | (f.checksumError ? 2 : 0) })), gap: opts.gap, seed }],
     [
       { prefix: 'payload', backpressure: opts.backpressure, seed: seed + 1, expectFrames: expected.filter((e) => e.payload).length },
       { prefix: 'slow', backpressure: opts.backpressure, seed: seed + 2, expectFrames: expected.filter((e) => e.slow).length },
@@ -104,4 +104,4 @@ export function differences(frames: InFrame[], expected: RxExpected[], run: RxRu
   return out;
 }
 
-export const expectAll = (frames: InFrame[], sackBlocks = 1) => frames.map((f) => expectRx(f.data, !!f.macError, sackBlocks));
+export const expectAll = (frames: InFrame[], sackBlocks = 1) => frames.map((f) => expectRx(f.data, !!f.macError, sackBlocks, !!f.checksumError));

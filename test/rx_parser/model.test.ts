@@ -43,6 +43,18 @@ describe('rx_parser model', () => {
     for (const [what, frame, macError, reason] of cases) expect(reasonOf(frame, macError), what).toBe(reason);
   });
 
+  it('a checksum error (tuser bit 1) rejects a TCP frame only after every header check and the MAC error', () => {
+    const f = base();
+    expect(reasonOf(f, false, true)).toBe(RxReason.BAD_CHECKSUM);
+    expect(reasonOf(f, true, true)).toBe(RxReason.MAC_ERROR);
+    expect(reasonOf(f.slice(0, 100), false, true)).toBe(RxReason.BAD_TOTAL_LEN);
+    expect(reasonOf(edit(f, 46, 0x40), false, true)).toBe(RxReason.BAD_DATA_OFFSET);
+    expect(reasonOf(edit(f, 23, 17), false, true)).toBe(RxReason.NON_TCP);
+    const e = expectRx(f, false, 1, true);
+    expect(e.meta).toEqual({ reason: BigInt(RxReason.BAD_CHECKSUM), has_payload: 1n });
+    expect(e.payload!.length).toBe(100);
+  });
+
   it('gives payload and metadata of a late-rejected frame, and none of an early-dropped one', () => {
     const f = base();
     const cut = expectRx(f.slice(0, 100));

@@ -56,15 +56,16 @@ export function tcpHeaderReason(f: Uint8Array): RxReason {
   return RxReason.OK;
 }
 
-/** The frame's reason code (every rule, MAC error included). */
-export function reasonOf(f: Uint8Array, macError: boolean): RxReason {
+/** The frame's reason code (every rule, MAC error and checksum error included). */
+export function reasonOf(f: Uint8Array, macError: boolean, checksumError = false): RxReason {
   const cls = classOf(f);
   if (isSlowPath(cls)) return cls;
   if (macError) return RxReason.MAC_ERROR;
   if (cls !== RxReason.OK) return cls;
   const hdr = tcpHeaderReason(f);
   if (hdr !== RxReason.OK) return hdr;
-  return f.length < 14 + be16(f, 16) ? RxReason.BAD_TOTAL_LEN : RxReason.OK;
+  if (f.length < 14 + be16(f, 16)) return RxReason.BAD_TOTAL_LEN;
+  return checksumError ? RxReason.BAD_CHECKSUM : RxReason.OK;
 }
 
 export interface OptionSummary {
@@ -159,9 +160,12 @@ function acceptedMeta(f: Uint8Array, tcpFrame: TcpFrame | undefined, sackBlocks:
   return { ...fields, ...optionMeta(options, sackBlocks) };
 }
 
-/** What the parser outputs for one frame (`macError`: the MAC's tuser bit 0 on its beats). */
-export function expectRx(f: Uint8Array, macError = false, sackBlocks = 1): RxExpected {
-  const reason = reasonOf(f, macError);
+/**
+ * What the parser outputs for one frame (`macError`: the MAC's tuser bit 0 on its beats; `checksumError`:
+ * tuser bit 1, from rx_checksum).
+ */
+export function expectRx(f: Uint8Array, macError = false, sackBlocks = 1, checksumError = false): RxExpected {
+  const reason = reasonOf(f, macError, checksumError);
   const cls = classOf(f);
   if (isSlowPath(cls)) return { reason, slow: { data: f, user: reason | (macError ? 16 : 0) } };
   if (cls !== RxReason.OK) return { reason };

@@ -4,11 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseFrame, readPcap, TcpFlags, type TcpFrame } from '../../sim/packet/index.ts';
+import { parseFrame, readPcap, type TcpFrame } from '../../sim/packet/index.ts';
 import { SeqVerdict, verdictName } from '../../blocks/seq_check/interface.ts';
 import { simBackends } from '../backends.ts';
-import { checkSegment, type SegCase, type SegVerdict } from './model.ts';
-import { ReceiverTcb } from './tcb.ts';
+import { replay } from './replay.ts';
 import { runCases, seqCheckSim } from './driver.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -17,42 +16,6 @@ const available = existsSync(pcapPath);
 if (!available) console.log(`skipping the seq_check capture replay: ${pcapPath} not found (../shared is optional)`);
 
 const TRANSFER = 200_000;
-const endpoint = (f: TcpFrame, side: 'src' | 'dst') => `${f.ip[side]}:${side === 'src' ? f.tcp.srcPort : f.tcp.dstPort}`;
-
-interface Replay { cases: SegCase[]; verdicts: SegVerdict[]; payloadLens: number[]; tcb: ReceiverTcb; delivered: number; retransmitted: number }
-
-/**
- * Replays the capture on the side that receives the bulk data, the model deciding each arriving segment.
- * With `retransmitEvery` = n, every n-th data segment arrives a second time right after the first (a spurious
- * retransmission).
- */
-function replay(frames: TcpFrame[], retransmitEvery = 0): Replay {
-  const bytesTo = new Map<string, number>();
-  for (const f of frames) bytesTo.set(endpoint(f, 'dst'), (bytesTo.get(endpoint(f, 'dst')) ?? 0) + f.payload.length);
-  const receiver = [...bytesTo.entries()].sort((a, b) => b[1] - a[1])[0]![0];
-  const incoming = (f: TcpFrame) => endpoint(f, 'dst') === receiver;
-  const isSyn = (f: TcpFrame) => (f.tcp.flags & TcpFlags.SYN) !== 0;
-  const peerSyn = frames.find((f) => incoming(f) && isSyn(f))!;
-  const ownSyn = frames.find((f) => !incoming(f) && isSyn(f))!;
-  const tcb = new ReceiverTcb(peerSyn.tcp, ownSyn.tcp);
-
-  const r: Replay = { cases: [], verdicts: [], payloadLens: [], tcb, delivered: 0, retransmitted: 0 };
-  const arrive = (f: TcpFrame) => {
-    const c = tcb.caseFor(f.tcp, f.payload.length, r.cases.length);
-    const v = checkSegment(c);
-    tcb.arrived(c, v);
-    if (v.verdict === SeqVerdict.IN_ORDER) r.delivered += v.accept_len;
-    r.cases.push(c); r.verdicts.push(v); r.payloadLens.push(f.payload.length);
-  };
-  let dataSegments = 0;
-  for (const f of frames) {
-    if (isSyn(f)) continue; // the handshake's SYNs belong to the firmware (LISTEN / SYN-SENT)
-    if (!incoming(f)) { tcb.sent(f.tcp, f.payload.length); continue; }
-    arrive(f);
-    if (f.payload.length > 0 && retransmitEvery > 0 && ++dataSegments % retransmitEvery === 0) { arrive(f); r.retransmitted++; }
-  }
-  return r;
-}
 
 describe.skipIf(!available)('seq_check on the receiving side of a real Linux transfer', () => {
   const frames: TcpFrame[] = [];
