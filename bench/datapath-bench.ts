@@ -19,19 +19,30 @@ export interface DatapathBench {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   def: ModuleDef<any, any>;
   params: Record<string, unknown>;
-  /** AXI4-Stream inputs (port prefix) and the frames to feed them so that `count` output frames of `size` bytes result. */
-  inputs: { prefix: string; frames: (size: number, count: number) => Uint8Array[] }[];
+  /**
+   * AXI4-Stream inputs (port prefix) and the frames to feed them (bytes, or bytes with a tuser value) so that
+   * `count` output frames of `size` bytes result.
+   */
+  inputs: { prefix: string; frames: (size: number, count: number) => BenchFrame[] }[];
   /** Valid/ready struct inputs held at one value (so offered every cycle) for a size: port name -> value. */
   held?: (size: number) => Record<string, number | bigint | boolean>;
   /** Inputs to set after reset (configuration). */
   config?: Record<string, number>;
-  /** The AXI4-Stream output (port prefix) whose frames are counted. */
+  /** The AXI4-Stream output (port prefix) whose frames are counted (the run ends when `count` have left). */
   output: string;
+  /**
+   * Which bytes make the throughput: the output frames' (default), or the input frames' (for a block whose
+   * output is smaller than its input, like a parser that strips headers: its line rate is what it takes in).
+   */
+  counted?: 'output' | 'input';
   /** Output frame sizes in bytes (default 64, 128, 512, 1500, 9000). */
   sizes?: number[];
   /** A note printed under the table. */
   note?: string;
 }
+
+export type BenchFrame = Uint8Array | { data: Uint8Array; user?: number };
+const asFrame = (f: BenchFrame) => (f instanceof Uint8Array ? { data: f } : f);
 
 export const DEFAULT_SIZES = [64, 128, 512, 1500, 9000];
 
@@ -54,11 +65,14 @@ function release(sim: Sim<unknown>, b: DatapathBench, size: number) {
 /** Output bytes and cycles for `count` frames of `size`, inputs saturated, output always ready. */
 function run(sim: Sim<unknown>, b: DatapathBench, size: number, count: number) {
   prepare(sim, b, size);
-  const r = runBulk(sim, b.inputs.map((i) => ({ prefix: i.prefix, frames: i.frames(size, count).map((data) => ({ data })) })),
-    [{ prefix: b.output, expectFrames: count }], { idleCycles: 0, stallCycles: 20_000 });
+  const inputs = b.inputs.map((i) => ({ prefix: i.prefix, frames: i.frames(size, count).map(asFrame) }));
+  const r = runBulk(sim, inputs, [{ prefix: b.output, expectFrames: count }], { idleCycles: 0, stallCycles: 20_000 });
   release(sim, b, size);
   if (r.status !== 'done') throw new Error(`${b.block} ${b.width}-bit, ${size}-byte frames: run ended '${r.status}' after ${r.cycles} cycles`);
-  return { cycles: r.cycles, bytes: r.received[0]!.reduce((n, f) => n + f.data.length, 0) };
+  const bytes = b.counted === 'input'
+    ? inputs.reduce((n, i) => n + i.frames.reduce((m, f) => m + f.data.length, 0), 0)
+    : r.received[0]!.reduce((n, f) => n + f.data.length, 0);
+  return { cycles: r.cycles, bytes };
 }
 
 /**
@@ -76,7 +90,7 @@ export function throughput(sim: Sim<unknown>, b: DatapathBench, size: number): T
 /** Cycles from the first handshake on any input to the first beat on the output (one frame, output ready). */
 export function latency(sim: Sim<unknown>, b: DatapathBench, size: number): number {
   prepare(sim, b, size);
-  const sources = b.inputs.map((i) => { const s = new AxisSource(sim, i.prefix); i.frames(size, 1).forEach((f) => s.send(f)); return s; });
+  const sources = b.inputs.map((i) => { const s = new AxisSource(sim, i.prefix); i.frames(size, 1).map(asFrame).forEach((f) => s.send(f.data, f.user)); return s; });
   const handshakes = [
     ...b.inputs.map((i) => [`${i.prefix}_tvalid`, `${i.prefix}_tready`]),
     ...Object.keys(b.held?.(size) ?? {}).filter((k) => k.endsWith('_valid')).map((k) => [k, k.replace(/_valid$/, '_ready')]),

@@ -5,9 +5,10 @@
 import { table } from '../cli/table.ts';
 import { DEFAULT_SIZES, measure, type BenchResult, type DatapathBench } from './datapath-bench.ts';
 import { ackGenBench, txArbiterBench, txBuilderBench } from './datapath-ack-tx.ts';
+import { rxChecksumBench, rxFrontBench, rxParserBench, txChecksumBench } from './datapath-rx.ts';
 
 export const benches: DatapathBench[] = [
-  ...[64, 512].flatMap((w) => [txBuilderBench(w), ackGenBench(w), txArbiterBench(w)]),
+  ...[64, 512].flatMap((w) => [rxChecksumBench(w), rxParserBench(w), rxFrontBench(w), txChecksumBench(w), txBuilderBench(w), ackGenBench(w), txArbiterBench(w)]),
 ];
 
 const fmt = (x: number, d = 2) => x.toFixed(d);
@@ -33,7 +34,8 @@ export async function main() {
   console.log('boundaries, so a 1500-byte frame on a 64-byte bus fills at most 1500/1536 of it. latency: first input handshake ->');
   console.log('first output beat, in cycles. Area: Yosys synth_xilinx (LUTs, flip-flops, RAM cells: RAMB* = block RAM, RAM64M = LUT RAM).');
   console.log(`line_rate_fraction_min is over the sizes ${DEFAULT_SIZES.join(', ')}; ideal_fraction_min over every row.`);
-  for (const b of benches) if (b.note && results.some((r) => r.block === b.block && r.width === b.width)) console.log(`${b.block} ${b.width}-bit: ${b.note}`);
+  const notes = new Set(benches.filter((b) => b.note && results.some((r) => r.block === b.block)).map((b) => b.note!));
+  for (const n of notes) console.log(n);
   // The headline is over the standard frame sizes; rows with their own sizes (ACK frames) count in ideal_fraction_min.
   const fractions = results.flatMap((r) => r.throughput.filter((t) => DEFAULT_SIZES.includes(t.size)).map((t) => t.bytesPerCycle / r.busBytes));
   const vsIdeal = results.flatMap((r) => r.throughput.map((t) => t.bytesPerCycle / t.ideal));

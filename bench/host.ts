@@ -19,7 +19,9 @@ import { AxiLiteMaster } from '../sim/host/axil-master.ts';
 import { HostDriver } from '../sim/host/driver.ts';
 import { HsSink, HsSource } from '../sim/host/handshake-agents.ts';
 import { regAddr, RingId } from '../blocks/host/layouts.ts';
-import { designs } from '../blocks/host/designs.ts';
+import { designs as hostDesigns } from '../blocks/host/designs.ts';
+import { designs as skbDesigns } from '../blocks/skb/designs.ts';
+import { skbRates } from './host-skb.ts';
 import { generate, writeDesigns } from '../gen/write.ts';
 import { synthDesign } from '../gen/synth.ts';
 import { table } from '../cli/table.ts';
@@ -76,6 +78,7 @@ export async function doorbellLatency(): Promise<{ fetch: number; payload: numbe
 export function synthCounts(): { name: string; luts: number; ffs: number; brams: number }[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'toe-bench-host-'));
   try {
+    const designs = [...hostDesigns, ...skbDesigns.filter((d) => d.name === 'skb_manager')];
     const entries = writeDesigns(dir, designs.map(generate));
     return entries.map((e) => {
       const r = synthDesign(dir, e, 'xilinx');
@@ -105,9 +108,22 @@ export async function main(params: Partial<DmaParams> = {}, opts: { synth?: bool
   const lat = await doorbellLatency();
   console.log(`\ndoorbell → descriptor fetch AR: ${lat.fetch} cycles; → payload AR: ${lat.payload} cycles (memory latency ${LATENCY})`);
 
-  const out: Record<string, number> = { dma_fraction_min_1k_plus: Number(min1k.toFixed(4)), doorbell_to_fetch_cycles: lat.fetch, doorbell_to_payload_cycles: lat.payload };
+  const skb = await skbRates();
+  console.log(`\nskb manager (${skb.blocks} blocks), operations per cycle with one of each offered every cycle:`);
+  console.log(table(['phase', 'allocations', 'frees'], [
+    ['counter (never-used blocks)', skb.counterPhase.alloc.toFixed(3), skb.counterPhase.free.toFixed(3)],
+    ['FIFO (freed blocks)', skb.fifoPhase.alloc.toFixed(3), skb.fifoPhase.free.toFixed(3)],
+  ]));
+  console.log(`queue operations (enqueue/dequeue on one queue): ${skb.queueOps.toFixed(3)} per cycle`);
+
+  const out: Record<string, number> = {
+    dma_fraction_min_1k_plus: Number(min1k.toFixed(4)), doorbell_to_fetch_cycles: lat.fetch, doorbell_to_payload_cycles: lat.payload,
+    skb_alloc_per_cycle: Number(Math.min(skb.counterPhase.alloc, skb.fifoPhase.alloc).toFixed(4)),
+    skb_free_per_cycle: Number(Math.min(skb.counterPhase.free, skb.fifoPhase.free).toFixed(4)),
+    skb_queue_ops_per_cycle: Number(skb.queueOps.toFixed(4)),
+  };
   for (const [k, v] of Object.entries(fractions)) out[`dma_${k}`] = Number(v.toFixed(4));
-  if (opts.synth ?? true) {
+  if (opts.synth ?? (!process.argv.includes('--no-synth') && process.env.TOE_BENCH_SYNTH !== '0')) {
     const synth = synthCounts();
     console.log('\nYosys synth_xilinx');
     console.log(table(['design', 'LUT', 'FF', 'BRAM36'], synth.map((s) => [s.name, `${s.luts}`, `${s.ffs}`, `${s.brams}`])));
@@ -116,4 +132,4 @@ export async function main(params: Partial<DmaParams> = {}, opts: { synth?: bool
   console.log(JSON.stringify({ bench: 'host', ...out }));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) await main({}, { synth: !process.argv.includes('--no-synth') });

@@ -1,4 +1,5 @@
 // The `toe` command line: list, gen, lint, synth, all, bench.
+import fs from 'node:fs';
 import path from 'node:path';
 import { designs } from '../designs.ts';
 import { generate, writeDesigns, readManifest } from '../gen/write.ts';
@@ -13,17 +14,17 @@ const HELP: Record<string, string> = {
 commands:
   list                          list the designs
   gen [--out DIR] [DESIGN...]   generate Verilog (default: all designs into rtl_out/) and the manifest
-  lint [DIR]                    Verilator -Wall, Icarus -g2005 and Yosys checks on every design in DIR/manifest.json
+  lint [DIR] [DESIGN...]        Verilator -Wall, Icarus -g2005 and Yosys checks on every design in DIR/manifest.json
   synth DESIGN --target generic|xilinx|ice40 [--json]   synthesise with Yosys: cells, LUTs, FFs, RAMs, logic depth
   all                           gen + lint + a summary table (the README's main job)
-  bench gen|sim                 benchmarks: a table and a JSON line
+  bench gen|sim|datapath|host   benchmarks: a table and a JSON line
 Run 'toe <command> --help' for a command's options.`,
   list: 'usage: toe list\n  Lists every design: its name, top module and description.',
   gen: 'usage: toe gen [--out DIR] [DESIGN...]\n  Elaborates designs (all when none is named) and writes DIR/<design>/*.v and DIR/manifest.json. DIR defaults to rtl_out/.',
-  lint: 'usage: toe lint [DIR]\n  Lints every design listed in DIR/manifest.json (default rtl_out/) with verilator --lint-only -Wall, iverilog -g2005 and\n  yosys (hierarchy -check; proc; check -assert; synth, no latches). Prints a table; exits 1 on any finding.',
+  lint: 'usage: toe lint [DIR | --dir DIR] [DESIGN...]\n  Lints the named designs (default: every design) listed in DIR/manifest.json (default rtl_out/) with verilator --lint-only -Wall, iverilog -g2005 and\n  yosys (hierarchy -check; proc; check -assert; synth, no latches). Prints a table; exits 1 on any finding.',
   synth: 'usage: toe synth DESIGN --target generic|xilinx|ice40 [--json] [--dir DIR]\n  Synthesises a generated design with Yosys and prints cell, LUT, FF and RAM counts and the logic depth (ltp).',
   all: 'usage: toe all\n  Generates every design into rtl_out/, lints them all and prints a summary table. Exits 1 on any lint finding.',
-  bench: 'usage: toe bench gen|sim\n  gen: elaboration + emission time per design and in total.\n  sim: simulation speed (see bench/).',
+  bench: 'usage: toe bench gen|sim|datapath|host\n  gen: elaboration + emission time per design and in total.\n  sim: simulation speed, Verilator and native.\n  datapath: bytes/cycle, latency and area of the packet blocks at 64 and 512 bits (--no-synth, --only BLOCK).\n  host: DMA throughput at 500 ns host latency, skb alloc/free rate, doorbell latency, area.',
 };
 
 function fail(msg: string): never { console.error(`toe: ${msg}`); process.exit(2); }
@@ -46,8 +47,10 @@ function cmdGen(args: string[]) {
   return { out, gens };
 }
 
-function cmdLint(dir: string) {
-  const entries = readManifest(dir);
+function cmdLint(dir: string, names: string[] = []) {
+  let entries: ReturnType<typeof readManifest>;
+  try { entries = readManifest(dir); } catch (e) { fail((e as Error).message); }
+  if (names.length) entries = names.map((n) => entries.find((e) => e.name === n) ?? fail(`design '${n}' is not in ${dir}/manifest.json (see 'toe list')`));
   const results = entries.map((e) => lintDesign(dir, e));
   console.log(table(['design', 'top', 'verilator', 'iverilog', 'yosys'], results.map((r) => {
     const st = (t: string) => (r.findings.some((f) => f.tool === t) ? 'FAIL' : 'clean');
@@ -73,9 +76,18 @@ async function main(argv: string[]) {
       console.log(`wrote ${gens.length} designs to ${path.relative(process.cwd(), out) || '.'}/`);
       return;
     }
-    case 'lint':
-      if (!cmdLint(path.resolve(rest[0] ?? path.join(projectRoot(), 'rtl_out')))) process.exit(1);
+    case 'lint': {
+      let dir = path.join(projectRoot(), 'rtl_out');
+      const names: string[] = [];
+      for (let i = 0; i < rest.length; i++) {
+        if (rest[i] === '--dir') dir = path.resolve(rest[++i] ?? fail('--dir needs a folder'));
+        else if (rest[i]!.startsWith('-')) fail(`unknown option ${rest[i]}`);
+        else if (fs.existsSync(path.join(rest[i]!, 'manifest.json'))) dir = path.resolve(rest[i]!); // `toe lint DIR`
+        else names.push(rest[i]!);
+      }
+      if (!cmdLint(dir, names)) process.exit(1);
       return;
+    }
     case 'synth': {
       const name = rest.find((a, i) => !a.startsWith('-') && rest[i - 1] !== '--target' && rest[i - 1] !== '--dir') ?? fail('synth needs a DESIGN');
       const ti = rest.indexOf('--target');
