@@ -24,8 +24,11 @@ export function synthDesign(outDir: string, e: ManifestEntry, target: SynthTarge
     const read = files.map((f) => `read_verilog ${f}`);
     const synth = target === 'xilinx' ? `synth_xilinx -top ${e.top} -flatten`
       : target === 'ice40' ? `synth_ice40 -top ${e.top}` : `synth -top ${e.top} -flatten`;
-    // Logic depth: the longest path in cells of the mapped netlist (LUT levels on Xilinx; on iCE40 carry cells count too).
-    const script = [...read, synth, `tee -q -o ${stat} stat -json`, `tee -q -o ${ltp} ltp -noff`].join('; ');
+    // Logic depth: the longest path in cells of the mapped netlist between registers, memories and ports (LUT levels
+    // on Xilinx, carry and mux cells included). ltp -noff only knows Yosys's own flip-flop cells, so the vendor's
+    // flip-flops, RAMs and I/O buffers are deleted first: that cuts every path at them.
+    const sequential = 't:FD* t:RAMB* t:RAM32* t:RAM64* t:RAM128* t:RAM256* t:SRL* t:IBUF t:OBUF t:BUFG t:SB_DFF* t:SB_RAM* t:$*ff t:$mem*';
+    const script = [...read, synth, `tee -q -o ${stat} stat -json`, `delete ${sequential}`, `tee -q -o ${ltp} ltp -noff`].join('; ');
     const r = runTool('yosys', ['-q', '-p', script]);
     if (!r.ok) throw new Error(`yosys failed on ${e.name}:\n${r.out.split('\n').slice(-30).join('\n')}`);
     const byType: Record<string, number> = JSON.parse(fs.readFileSync(stat, 'utf8')).design?.num_cells_by_type ?? {};
