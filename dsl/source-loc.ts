@@ -10,9 +10,15 @@ const frameRe = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?\s*$/;
  * Stacks are source-mapped (tsx and vitest both install source maps), so the location is in the .ts file.
  */
 export function callSite(): SrcLoc | undefined {
+  // Formatting a source-mapped stack costs per frame, and the user's frame is usually within the first few:
+  // look at a short stack first and only at a long one when the short one is all DSL internals.
+  return siteWithin(4) ?? siteWithin(12) ?? siteWithin(40);
+}
+
+function siteWithin(frames: number): SrcLoc | undefined {
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 30;
+  Error.stackTraceLimit = frames;
   Error.captureStackTrace(holder, callSite);
   Error.stackTraceLimit = limit;
   const lines = (holder.stack ?? '').split('\n');
