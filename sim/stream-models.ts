@@ -37,6 +37,7 @@ function unpack(v: number | bigint, out: number[], keep: number | bigint, beatBy
   for (let i = 0; i < beatBytes; i++) if ((k >> BigInt(i)) & 1n) out.push(Number((big >> BigInt(8 * i)) & 0xffn));
 }
 
+/** A frame: its bytes, and tuser (a source drives it on every beat; a sink reports the OR over the beats). */
 export interface Frame { data: Uint8Array; user?: number }
 
 /** Feeds frames into the model's AXI4-Stream input `prefix` (ports prefix_tdata, ...). */
@@ -90,10 +91,12 @@ export class AxisSource implements Agent {
 }
 
 /** Collects frames from the model's AXI4-Stream output `prefix`. */
+/** Collects frames; a frame's `user` is the OR of tuser over its beats (a flag raised on any beat shows). */
 export class AxisSink implements Agent {
   private readonly p: AxisPorts;
   private readonly rng: Xorshift;
   private cur: number[] = [];
+  private user = 0;
   private ready = false;
   readonly frames: Frame[] = [];
   /** The clock whose edges the sink acts on (default: the main clock); name the stream's own domain's clock. */
@@ -115,9 +118,11 @@ export class AxisSink implements Agent {
     if (!this.ready || !this.p.tvalid.get()) return;
     const keep = this.p.tkeep ? this.p.tkeep.get() : (1n << BigInt(this.p.bytes)) - 1n;
     unpack(this.p.tdata.get(), this.cur, keep, this.p.bytes);
+    if (this.p.tuser) this.user = (this.user | Number(this.p.tuser.get())) >>> 0;
     if (!this.p.tlast || this.p.tlast.get()) {
-      this.frames.push({ data: Uint8Array.from(this.cur), user: this.p.tuser ? Number(this.p.tuser.get()) : undefined });
+      this.frames.push({ data: Uint8Array.from(this.cur), user: this.p.tuser ? this.user : undefined });
       this.cur = [];
+      this.user = 0;
     }
   }
 

@@ -198,7 +198,7 @@ export class StreamSink {
     }
   }
 
-  /** Complete frames received since the last take (copies), with their first beat's tuser. */
+  /** Complete frames received since the last take (copies), each with the OR of its beats' tuser. */
   takeWithUser(): { data: Uint8Array; user: number }[] {
     const n = this.state[0]!;
     const out: { data: Uint8Array; user: number }[] = [];

@@ -154,7 +154,11 @@ static inline bool toe_snk_sample(ToeEndpoint& k) {
     for (int i = 0; i < nb; i++)
       if ((kp[i >> 3] >> (i & 7)) & 1) out[taken++] = d[i];
   }
-  if (k.cur == 0 && k.users) k.users[k.frame] = k.user.on() ? toe_get_u32(k.user) : 0;
+  // A frame's tuser is the OR over its beats (flags raised on any beat; per-frame values held on every beat).
+  if (k.users) {
+    const uint32_t u = k.user.on() ? toe_get_u32(k.user) : 0;
+    k.users[k.frame] = (k.cur == 0 ? 0u : k.users[k.frame]) | u;
+  }
   k.used += taken;
   k.cur += taken;
   k.beats += 1;
