@@ -33,6 +33,15 @@ export type IoValue<S> = S extends PortDecl<infer T, infer D> ? ValueOf<T, D> : 
 export type InstValue<IO> = IO extends Wire ? Sig : IO extends Sig ? Wire : IO extends readonly (infer E)[] ? InstValue<E>[] : { [K in keyof IO]: InstValue<IO[K]> };
 
 /** The value of a state element (register, wire) of type T: assignable leaves. */
+/**
+ * A register's reset value: one constant for every leaf, or the value's shape (an array for a Vec, of the same
+ * length; an object for a Struct, fields without a reset left out).
+ */
+export type ResetOf<T, Depth extends unknown[] = []> = Depth['length'] extends 8 ? unknown : SigLike | (T extends VecT<infer E> ? readonly ResetOf<E, [...Depth, 0]>[]
+  : T extends StructT<infer F> ? { readonly [K in keyof F]?: ResetOf<F[K], [...Depth, 0]> }
+  : T extends FlipT<infer I> ? ResetOf<I, [...Depth, 0]>
+  : never);
+
 export type StateOf<T> = T extends ScalarT ? Wire
   : T extends FlipT<infer I> ? StateOf<I>
   : T extends VecT<infer E> ? StateOf<E>[]
@@ -309,13 +318,15 @@ export class ModuleBuilder {
    * A register: `set()` gives its next value; unassigned it holds. `reset` is its value under the domain's
    * synchronous reset (omit for none); `enable` gates every update.
    */
-  reg<T extends HwType>(type: T, opts: { reset?: SigLike | Record<string, unknown>; domain?: Domain; name?: string; enable?: SigLike } = {}): StateOf<T> {
+  reg<T extends HwType>(type: T, opts: { reset?: ResetOf<T>; domain?: Domain; name?: string; enable?: SigLike } = {}): StateOf<T> {
     const loc = callSite();
+    const resetValue: unknown = opts.reset;
+    if (resetValue !== undefined) checkResetShape(type, resetValue, [], loc);
     const domain = (opts.domain ?? this.currentDomain()).ir;
     domain.usedClock = true;
     const en = opts.enable === undefined ? undefined : lift(opts.enable, Bool, loc);
     return this.buildValue(type, [], (path, t) => {
-      const resetLike = pick(opts.reset, path);
+      const resetLike = pick(resetValue, path);
       let reset: bigint | undefined;
       if (resetLike !== undefined) {
         const r = lift(resetLike as SigLike, t, loc);
@@ -491,6 +502,25 @@ function joinName(base: string | undefined, path: string[]): string | undefined 
 }
 
 const suffix = (path: string[]) => (path.length ? path.join('_') : undefined);
+
+/** A reset value shaped like its type: arrays only for Vecs (same length), objects only for Structs (known fields). */
+function checkResetShape(t: HwType, v: unknown, path: string[], loc: SrcLoc | undefined): void {
+  if (v === undefined || typeof v !== 'object' || v instanceof Sig) return;
+  const where = path.length ? ` at ${path.join('.')}` : '';
+  if (t.kind === 'flip') return checkResetShape(t.inner, v, path, loc);
+  if (Array.isArray(v)) {
+    if (t.kind !== 'vec') throw new HdlError('reset', `an array reset value${where} for a ${t.kind}`, loc);
+    if (v.length !== t.length) throw new HdlError('reset', `reset array${where} has ${v.length} elements for a Vec of ${t.length}`, loc);
+    v.forEach((x, i) => checkResetShape(t.elem, x, [...path, String(i)], loc));
+    return;
+  }
+  if (t.kind !== 'struct') throw new HdlError('reset', `an object reset value${where} for a ${t.kind}`, loc);
+  const fields = t.fields as Fields;
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (!(k in fields)) throw new HdlError('reset', `reset value names '${k}'${where}, which the struct does not have`, loc);
+    checkResetShape(fields[k]!, x, [...path, k], loc);
+  }
+}
 
 function pick(v: unknown, path: string[]): unknown {
   let x = v;

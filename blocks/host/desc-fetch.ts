@@ -11,7 +11,7 @@ import { INDEX_BITS } from './layouts.ts';
 import { RingCfg, ringSize } from './ring-csr.ts';
 import { queue } from './fifo.ts';
 import { log2 } from './burst.ts';
-import { resetEach, selectAt } from './select.ts';
+import { selectAt } from './select.ts';
 import type { Sig } from '../../dsl/index.ts';
 
 export interface DescFetchParams {
@@ -44,7 +44,7 @@ export const DescFetch = defineModule('desc_fetch', (m, p: DescFetchParams) => {
     m_axi: output(AxiRead({ addrBits: p.addrBits, dataBits: p.width, idBits: 1 })),
     out: output(Vec(FetchedDesc, 3)),
   });
-  const fetched = m.reg(Vec(UInt(INDEX_BITS), 3), { reset: resetEach(3, 0) });
+  const fetched = m.reg(Vec(UInt(INDEX_BITS), 3), { reset: 0 });
   const depths = [p.depth, p.depth, p.cmdDepth];
   const fifos = [0, 1, 2].map((r) => queue(m, `ring${r}`, { desc: DESC_BITS, index: INDEX_BITS, err: 2 }, depths[r]!));
 

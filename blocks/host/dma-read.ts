@@ -18,7 +18,7 @@ import { nextBurst, log2 } from './burst.ts';
 import { DmaCmd, DmaDone, NicWrite, dmaDefaults, dmaShape, type DmaParams } from './dma-params.ts';
 import { Realign } from './realign.ts';
 import { queue } from './fifo.ts';
-import { resetEach, selectAt, writeAt } from './select.ts';
+import { selectAt, writeAt } from './select.ts';
 import { checksumStep } from './checksum-on-copy.ts';
 
 export const DmaRead = defineModule('dma_read', (m, p: DmaParams) => {
@@ -55,7 +55,7 @@ export const DmaRead = defineModule('dma_read', (m, p: DmaParams) => {
   const issueTag = m.reg(UInt(tagBits), { reset: 0 });
   const headTag = m.reg(UInt(tagBits), { reset: 0 });
   const lastBeat = m.reg(Vec(UInt(slotBits), p.tags)); // beats - 1 of the burst holding each tag
-  const received = m.reg(Vec(UInt(slotBits + 1), p.tags), { reset: resetEach(p.tags, 0) });
+  const received = m.reg(Vec(UInt(slotBits + 1), p.tags), { reset: 0 });
 
   const burst = nextBurst(issueAddr, issueLeft, B, burstBytes);
   const arFire = issuing.land(inUse.ne(p.tags)).land(io.m_axi.arready);

@@ -4,7 +4,6 @@
 import { defineModule, input, output, AxiLite, Bool, Struct, UInt, Vec, cat, lit, mux, when, switchOn, type Sig } from '../../dsl/index.ts';
 import { CtrlBits, HOST_IF_ID, INDEX_BITS, MAX_LOG_SIZE, REG_ADDR_BITS, RingId, StatusBits, regAddr } from './layouts.ts';
 import { unpackLayout } from './layout-rtl.ts';
-import { resetEach } from './select.ts';
 
 export const STATUS_BITS = StatusBits.fields.length;
 export const RingCfg = Struct({ base: UInt(64), logSize: UInt(4) });
@@ -43,8 +42,8 @@ export const RingCsr = defineModule('ring_csr', (m, p: RingCsrParams) => {
   const bits = Object.fromEntries(StatusBits.fields.map((f) => [f.name, f.offset])) as Record<(typeof StatusBits.fields)[number]['name'], number>;
 
   const enable = m.reg(Bool, { reset: false });
-  const rings = m.reg(Vec(RingCfg, 4), { reset: resetEach(4, { base: 0, logSize: 0 }) });
-  const prod = m.reg(Vec(UInt(INDEX_BITS), 3), { reset: resetEach(3, 0) });
+  const rings = m.reg(Vec(RingCfg, 4), { reset: 0 });
+  const prod = m.reg(Vec(UInt(INDEX_BITS), 3), { reset: 0 });
   const cplCons = m.reg(UInt(INDEX_BITS), { reset: 0 });
   const irqCount = m.reg(UInt(16), { reset: 1 });
   const irqTime = m.reg(UInt(p.timerBits), { reset: 0 });

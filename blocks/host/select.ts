@@ -17,7 +17,3 @@ export function writeAt(arr: readonly Wire[], idx: Sig, enable: SigLike, value: 
   arr.forEach((r, i) => when(idx.eq(i), () => when(enable, () => r.set(value))));
 }
 
-/** A reset value for a Vec register: every element `v` (register resets take an object keyed by index). */
-export function resetEach(n: number, v: unknown): Record<string, unknown> {
-  return Object.fromEntries(Array.from({ length: n }, (_, i) => [String(i), v]));
-}

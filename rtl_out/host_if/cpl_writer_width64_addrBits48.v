@@ -43,7 +43,7 @@ module cpl_writer_width64_addrBits48 (
   reg wPending;  // blocks/host/cpl-writer.ts:41
   reg [47:0] addr;  // blocks/host/cpl-writer.ts:42
   reg beat;  // blocks/host/cpl-writer.ts:73
-  wire [15:0] _dshl = (16'd1 << ring_logSize);  // blocks/host/ring-csr.ts:18
+  wire [15:0] _dshl = (16'd1 << ring_logSize);  // blocks/host/ring-csr.ts:17
   wire full = ((prod_1 - cons) == _dshl);  // blocks/host/cpl-writer.ts:36
   wire busy = (awPending | wPending);  // blocks/host/cpl-writer.ts:43
   wire [127:0] _dshr = (entry >> {beat, 6'd0});  // blocks/host/cpl-writer.ts:75

@@ -89,7 +89,7 @@ module desc_fetch_width64_addrBits48_batch8_depth8_cmdDepth4 (
   wire [145:0] ring2_in_tdata = {whole, index_2, err};  // blocks/host/fifo.ts:67
   wire ring2_in_tvalid = (push & (sel == 2'd2));  // blocks/host/fifo.ts:67
   wire ring2_out_tready = out_2_ready;  // blocks/host/fifo.ts:67
-  wire [15:0] _dshl = (16'd1 << rings_0_logSize);  // blocks/host/ring-csr.ts:18
+  wire [15:0] _dshl = (16'd1 << rings_0_logSize);  // blocks/host/ring-csr.ts:17
   wire [15:0] slot = (fetched_0_1 & (_dshl - 16'd1));  // blocks/host/desc-fetch.ts:56
   wire [15:0] pending = (prod_0 - fetched_0_1);  // blocks/host/desc-fetch.ts:57
   wire [16:0] toEnd = ({1'd0, _dshl} - {1'd0, slot});  // blocks/host/desc-fetch.ts:58
@@ -105,7 +105,7 @@ module desc_fetch_width64_addrBits48_batch8_depth8_cmdDepth4 (
   wire [16:0] _mux_3 = ((_mux_2 < 17'd8) ? _mux_2 : 17'd8);  // blocks/host/desc-fetch.ts:33
   wire [3:0] count = _mux_3[3:0];  // blocks/host/desc-fetch.ts:62
   wire want = ((enable & (pending != 16'd0)) & (space != 17'd0));  // blocks/host/desc-fetch.ts:63
-  wire [15:0] _dshl_1 = (16'd1 << rings_1_logSize);  // blocks/host/ring-csr.ts:18
+  wire [15:0] _dshl_1 = (16'd1 << rings_1_logSize);  // blocks/host/ring-csr.ts:17
   wire [15:0] slot_1 = (fetched_1_1 & (_dshl_1 - 16'd1));  // blocks/host/desc-fetch.ts:56
   wire [15:0] pending_1 = (prod_1 - fetched_1_1);  // blocks/host/desc-fetch.ts:57
   wire [16:0] toEnd_1 = ({1'd0, _dshl_1} - {1'd0, slot_1});  // blocks/host/desc-fetch.ts:58
@@ -121,7 +121,7 @@ module desc_fetch_width64_addrBits48_batch8_depth8_cmdDepth4 (
   wire [16:0] _mux_7 = ((_mux_6 < 17'd8) ? _mux_6 : 17'd8);  // blocks/host/desc-fetch.ts:33
   wire [3:0] count_1 = _mux_7[3:0];  // blocks/host/desc-fetch.ts:62
   wire want_1 = ((enable & (pending_1 != 16'd0)) & (space_1 != 17'd0));  // blocks/host/desc-fetch.ts:63
-  wire [15:0] _dshl_2 = (16'd1 << rings_2_logSize);  // blocks/host/ring-csr.ts:18
+  wire [15:0] _dshl_2 = (16'd1 << rings_2_logSize);  // blocks/host/ring-csr.ts:17
   wire [15:0] slot_2 = (fetched_2_1 & (_dshl_2 - 16'd1));  // blocks/host/desc-fetch.ts:56
   wire [15:0] pending_2 = (prod_2 - fetched_2_1);  // blocks/host/desc-fetch.ts:57
   wire [16:0] toEnd_2 = ({1'd0, _dshl_2} - {1'd0, slot_2});  // blocks/host/desc-fetch.ts:58
