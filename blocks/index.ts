@@ -7,5 +7,6 @@ import { designs as ackTx } from './ack_tx/designs.ts';
 import { designs as host } from './host/designs.ts';
 import { designs as skb } from './skb/designs.ts';
 import { designs as rxFront } from './rx_front/designs.ts';
+import { designs as fwBus } from './fw_bus/designs.ts';
 
-export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront];
+export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus];
