@@ -8,5 +8,6 @@ import { designs as host } from './host/designs.ts';
 import { designs as skb } from './skb/designs.ts';
 import { designs as rxFront } from './rx_front/designs.ts';
 import { designs as fwBus } from './fw_bus/designs.ts';
+import { designs as timers } from './timers/designs.ts';
 
-export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus];
+export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus, ...timers];
