@@ -1,7 +1,7 @@
 // fast-check generators of seq_check cases, biased to the edges: sequence numbers near the 2^32 wrap (and
 // 2^31 apart), empty windows, segments straddling either window edge, lengths 0 and 1, RST/SYN/FIN mixes.
 import fc from 'fast-check';
-import type { SegCase } from './model.ts';
+import type { SegCase } from '../../sim/tcp/seq-check-model.ts';
 
 const u32 = (x: number) => x >>> 0;
 const TWO31 = 2 ** 31;

@@ -3,7 +3,7 @@
 import { simulate, type Sim, type BackendKind } from '../../sim/harness.ts';
 import type { PortAccess } from '../../sim/backend.ts';
 import { SeqCheck } from '../../blocks/seq_check/seq-check.ts';
-import { inputFields, outputFields, type SegCase, type SegVerdict } from './model.ts';
+import { inputFields, outputFields, type SegCase, type SegVerdict } from '../../sim/tcp/seq-check-model.ts';
 
 const flags = new Set<string>(['fin', 'seq_ok', 'ack_ok', 'ack_advance', 'dup_ack', 'ack_unsent', 'ack_too_old', 'wnd_update']);
 

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { simBackends } from '../backends.ts';
 import { verdictName } from '../../blocks/seq_check/interface.ts';
-import { checkSegment, type SegCase } from './model.ts';
+import { checkSegment, type SegCase } from '../../sim/tcp/seq-check-model.ts';
 import { segCase } from './arbitraries.ts';
 import { runCases, seqCheckSim } from './driver.ts';
 

@@ -3,7 +3,7 @@
 // receive-pipeline test (which builds its segments from the RX parser's metadata instead of parseFrame).
 import { TcpFlags, type TcpHeader } from '../../sim/packet/index.ts';
 import { SeqVerdict } from '../../blocks/seq_check/interface.ts';
-import { checkSegment, type SegCase, type SegVerdict } from './model.ts';
+import { checkSegment, type SegCase, type SegVerdict } from '../../sim/tcp/seq-check-model.ts';
 import { ReceiverTcb } from './tcb.ts';
 
 /** What the replay reads of a segment: a parsed TcpFrame has it, and so does one rebuilt from metadata. */

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { simBackends } from '../backends.ts';
 import { SeqVerdict as V } from '../../blocks/seq_check/interface.ts';
-import { checkSegment, type SegCase, type SegVerdict } from './model.ts';
+import { checkSegment, type SegCase, type SegVerdict } from '../../sim/tcp/seq-check-model.ts';
 import { runCases, seqCheckSim } from './driver.ts';
 
 // Window [1000, 2000); 1000 bytes in flight [5000, 6000); the peer's largest window 3000 (ACK floor 2000).

@@ -2,7 +2,7 @@
 // initialised from the handshake and updated from the model's verdicts and from the receiver's own segments.
 import { seqAdd, seqDiff, seqLt, TcpFlags, type TcpHeader, type TcpOption } from '../../sim/packet/index.ts';
 import { SeqVerdict } from '../../blocks/seq_check/interface.ts';
-import type { SegCase, SegVerdict } from './model.ts';
+import type { SegCase, SegVerdict } from '../../sim/tcp/seq-check-model.ts';
 
 const has = (h: TcpHeader, f: number) => (h.flags & f) !== 0;
 const segLength = (h: TcpHeader, payload: number) => payload + (has(h, TcpFlags.SYN) ? 1 : 0) + (has(h, TcpFlags.FIN) ? 1 : 0);

@@ -1,7 +1,7 @@
 // Reference model of the seq_check block, written from the RFC text (RFC 9293 §3.10.7.4 "SEGMENT ARRIVES,
 // Otherwise", RFC 5961 §3.2, §4.2 and §5.2, RFC 5681 §2, RFC 7323 §2.3) for a connection in a synchronised
 // state. Plain numbers (unsigned 32-bit), the packet library's sequence arithmetic; no code shared with the RTL.
-import { seqAdd, seqDiff, seqGt, seqLeq, seqLt } from '../../sim/packet/index.ts';
+import { seqAdd, seqDiff, seqGt, seqLeq, seqLt } from '../packet/index.ts';
 import { SeqVerdict } from '../../blocks/seq_check/interface.ts';
 
 /** One segment and its connection's state: field names are the block's in_* port names without the prefix. */
