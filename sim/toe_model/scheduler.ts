@@ -24,6 +24,9 @@ export class Scheduler {
 
   get pending(): number { return this.heap.length; }
 
+  /** Time of the earliest queued event (a cancelled one counts), Infinity when none: real-time pacing sleeps until it. */
+  get nextAt(): number { return this.heap[0]?.at ?? Infinity; }
+
   /** Run events until pred() holds (checked after each event), the queue empties, or the time limit passes. */
   runUntil(pred: () => boolean, limitNs = Infinity): boolean {
     while (!pred()) {

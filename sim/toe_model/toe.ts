@@ -14,8 +14,8 @@ import { DEFAULT_CORE_HZ, DEFAULT_COSTS, type CostTable } from '../../firmware/c
 import { RxCore } from '../../firmware/rx-core.ts';
 import { TxCore } from '../../firmware/tx-core.ts';
 import {
-  buildTcpFrame, frameChecksums, parseFrame, seqAdd, seqDiff, seqGt, seqLeq, seqLt, toIpv4, toMac,
-  type Ipv4Input, type MacInput, type TcpFrame, type TcpOption,
+  ARP_REQUEST, buildArpReply, buildTcpFrame, frameChecksums, parseFrame, seqAdd, seqDiff, seqGt, seqLeq, seqLt, toIpv4, toMac,
+  type ArpFrame, type Ipv4Input, type MacInput, type TcpFrame, type TcpOption,
 } from '../packet/index.ts';
 import { checkSegment } from '../tcp/seq-check-model.ts';
 import { CoreRunner } from './core-runner.ts';
@@ -28,7 +28,7 @@ export interface ToeConfig {
   name: string;
   mac: MacInput;
   ip: Ipv4Input;
-  /** Static neighbour table (ARP is not modelled); peers' MACs are also learned from their frames. */
+  /** Static neighbour table; peers' MACs are also learned from their frames and ARP. ARP requests for `ip` are answered. */
   neighbours: [Ipv4Input, MacInput][];
   skbBlocks: number;
   skbBytes: number;
@@ -71,7 +71,7 @@ export const DEFAULT_TOE_CONFIG: Omit<ToeConfig, 'name' | 'mac' | 'ip'> = {
 
 export interface ToeStats {
   rxFrames: number; rxBadFrames: number; rxBadChecksum: number; rxNotForUs: number; rxNomem: number; rxFastSegments: number;
-  rxToFirmware: number; rxDropped: number; rxTooLong: number;
+  rxToFirmware: number; rxDropped: number; rxTooLong: number; arpReplies: number;
   txFrames: number; txBytes: number; txPureAcks: number; challengeAcks: number; challengeLimited: number;
   cmdRefused: number; fastRefused: number; deliverRefused: number; unknownNeighbour: number;
 }
@@ -93,7 +93,7 @@ export class Toe {
   readonly host: HostStack;
   readonly stats: ToeStats = {
     rxFrames: 0, rxBadFrames: 0, rxBadChecksum: 0, rxNotForUs: 0, rxNomem: 0, rxFastSegments: 0, rxToFirmware: 0, rxDropped: 0,
-    rxTooLong: 0, txFrames: 0, txBytes: 0, txPureAcks: 0, challengeAcks: 0, challengeLimited: 0, cmdRefused: 0, fastRefused: 0,
+    rxTooLong: 0, arpReplies: 0, txFrames: 0, txBytes: 0, txPureAcks: 0, challengeAcks: 0, challengeLimited: 0, cmdRefused: 0, fastRefused: 0,
     deliverRefused: 0, unknownNeighbour: 0,
   };
   readonly refusals: Refusal[] = [];
@@ -144,6 +144,7 @@ export class Toe {
   receiveFrame(bytes: Uint8Array): void {
     this.stats.rxFrames++;
     const p = parseFrame(bytes);
+    if (p.ok && p.value.kind === 'arp') return this.arp(p.value);
     if (!p.ok || p.value.kind !== 'tcp') { this.stats.rxBadFrames++; return; }
     const f = p.value;
     const sums = frameChecksums(f);
@@ -151,6 +152,20 @@ export class Toe {
     if (f.ip.dst !== this.ip) { this.stats.rxNotForUs++; return; }
     this.neighbours.set(f.ip.src, f.eth.src);
     this.sched.after(this.cfg.rxLatencyNs, () => this.rxSegment(f));
+  }
+
+  /**
+   * The slow path's ARP responder (the RX parser hands ARP to the firmware in hardware; modelled here): answer a
+   * request for our address, and learn the sender's MAC from any ARP frame aimed at us.
+   */
+  private arp(f: ArpFrame): void {
+    const a = f.arp;
+    if (a.targetIp !== this.ip) { this.stats.rxNotForUs++; return; }
+    this.neighbours.set(a.senderIp, a.senderMac);
+    if (a.op !== ARP_REQUEST) return;
+    this.stats.arpReplies++;
+    const reply = buildArpReply({ srcMac: this.mac, srcIp: this.ip, dstMac: a.senderMac, dstIp: a.senderIp });
+    this.sched.after(this.cfg.txLatencyNs, () => this.macOut?.(reply));
   }
 
   private rxSegment(f: TcpFrame): void {
@@ -398,7 +413,12 @@ export class Toe {
     if (!c) return this.refuse(cmd, 'no connection');
     const v = cmd.value;
     switch (cmd.field) {
-      case TcbField.RCV_NXT: c.rcvNxt = v; if (seqLt(c.rcvEdge, v)) c.rcvEdge = v; break;
+      case TcbField.RCV_NXT:
+        // The edge never moves left, but in SYN-SENT (RAW) none has been advertised in the peer's sequence space:
+        // the edge's reset value can be ahead of the peer's ISN by anything up to 2^31, an enormous bogus window.
+        c.rcvNxt = v;
+        if (c.rxMode === RxMode.RAW || seqLt(c.rcvEdge, v)) c.rcvEdge = v;
+        break;
       case TcbField.SND_UNA: c.sndUna = v; break;
       case TcbField.SND_NXT: c.sndNxt = v; break;
       case TcbField.SND_WND: c.sndWnd = v; break;
