@@ -6,6 +6,7 @@ import { table } from '../cli/table.ts';
 import { DEFAULT_SIZES, measure, type BenchResult, type DatapathBench } from './datapath-bench.ts';
 import { ackGenBench, txArbiterBench, txBuilderBench } from './datapath-ack-tx.ts';
 import { rxChecksumBench, rxFrontBench, rxParserBench, txChecksumBench } from './datapath-rx.ts';
+import { ackPathLatency } from './datapath-ack-latency.ts';
 
 export const benches: DatapathBench[] = [
   ...[64, 512].flatMap((w) => [rxChecksumBench(w), rxParserBench(w), rxFrontBench(w), txChecksumBench(w), txBuilderBench(w), ackGenBench(w), txArbiterBench(w)]),
@@ -36,6 +37,15 @@ export async function main() {
   console.log(`line_rate_fraction_min is over the sizes ${DEFAULT_SIZES.join(', ')}; ideal_fraction_min over every row.`);
   const notes = new Set(benches.filter((b) => b.note && results.some((r) => r.block === b.block)).map((b) => b.note!));
   for (const n of notes) console.log(n);
+  const ackPaths = [];
+  if (!only) for (const w of [64, 512]) ackPaths.push(await ackPathLatency(w));
+  if (ackPaths.length) {
+    console.log('\nsegment in -> ACK out through the RTL blocks (1500-byte segment whose ACK is immediate), cycles:');
+    console.log(table(['width', 'rx_front: last beat -> metadata', 'seq_check: segment -> verdict', 'ack_gen: event -> first ACK beat', 'total'],
+      ackPaths.map((a) => [a.width, a.front, a.check, a.ack, a.total])));
+    console.log('(each block measured alone and the three added: the blocks joined directly; an in-order segment that is not');
+    console.log('the second full-size one waits for the delayed-ACK timer instead)');
+  }
   // The headline is over the standard frame sizes; rows with their own sizes (ACK frames) count in ideal_fraction_min.
   const fractions = results.flatMap((r) => r.throughput.filter((t) => DEFAULT_SIZES.includes(t.size)).map((t) => t.bytesPerCycle / r.busBytes));
   const vsIdeal = results.flatMap((r) => r.throughput.map((t) => t.bytesPerCycle / t.ideal));
@@ -43,6 +53,7 @@ export async function main() {
     bench: 'datapath',
     line_rate_fraction_min: Number(Math.min(...fractions).toFixed(4)),
     ideal_fraction_min: Number(Math.min(...vsIdeal).toFixed(4)),
+    ...Object.fromEntries(ackPaths.map((a) => [`segment_to_ack_cycles_${a.width}`, a.total])),
     rows: results.map((r) => ({
       block: r.block, width: r.width, latency_cycles: r.latency,
       bytes_per_cycle: Object.fromEntries(r.throughput.map((t) => [t.size, Number(t.bytesPerCycle.toFixed(3))])),
