@@ -5,7 +5,7 @@ import { beatBytes, checksumField, onesSumBytes, sumTree } from './ones-sum.ts';
 import { byteRange } from './byte-range.ts';
 import { checkWidth, frameWalker, OFFSET_BITS } from './frame-walker.ts';
 import { FIXED_FIELDS_END, IP_CHECKSUM_OFFSET, IP_START, TCP_CHECKSUM_IN_SEGMENT, ipv4Checks, ipv4Fields } from './ipv4-fields.ts';
-import { BeatFifo } from './beat-fifo.ts';
+import { Fifo } from '../lib/fifo.ts';
 import type { SinkPorts, SourcePorts } from './stream-ports.ts';
 
 /**
@@ -83,16 +83,16 @@ export const TxChecksum = defineModule('tx_checksum', (m, p: TxChecksumParams) =
   const keepMask = s.tkeep ?? lit(1, UInt(1));
 
   const beatEntryBits = p.width + (hasKeep ? n : 0) + 1;
-  const buffer = m.instance(BeatFifo, { width: beatEntryBits, depth });
-  const resultQueue = m.instance(BeatFifo, { width: 16 + 16 + 7 + 2, depth: RESULT_DEPTH });
+  const buffer = m.instance(Fifo, { width: beatEntryBits, depth });
+  const resultQueue = m.instance(Fifo, { width: 16 + 16 + 7 + 2, depth: RESULT_DEPTH });
 
   // ---- Input: accept while the buffer has room and the result queue has room for every result in flight.
   const resultRoom = resultQueue.count.le(RESULT_DEPTH - SUM_PIPELINE - 1);
-  const inReady = buffer.push.tready.land(resultRoom);
+  const inReady = buffer.in.tready.land(resultRoom);
   const accept = s.tvalid.land(inReady);
   s.tready.set(inReady);
-  buffer.push.tvalid.set(accept);
-  buffer.push.tdata.set(hasKeep ? cat(s.tlast, s.tkeep!, s.tdata) : cat(s.tlast, s.tdata));
+  buffer.in.tvalid.set(accept);
+  buffer.in.tdata.set(hasKeep ? cat(s.tlast, s.tkeep!, s.tdata) : cat(s.tlast, s.tdata));
 
   // ---- Where this beat is in its frame, and which of its bytes are summed.
   const walk = frameWalker(m, { data: s.tdata, keep: s.tkeep, last: s.tlast, accept });
@@ -149,7 +149,7 @@ export const TxChecksum = defineModule('tx_checksum', (m, p: TxChecksumParams) =
   // empty result now: it leaves unchanged and the rest of it streams through.
   const outMidFrame = m.reg(Bool, { reset: false });
   const resultsInFlight = m.wire(Bool);
-  const stuck = buffer.push.tready.lnot().land(issued.lnot()).land(resultsInFlight.lnot())
+  const stuck = buffer.in.tready.lnot().land(issued.lnot()).land(resultsInFlight.lnot())
     .land(resultQueue.count.eq(0)).land(outMidFrame.lnot());
   when(resultHere.lor(stuck), () => issued.set(true));
   when(accept.land(s.tlast), () => issued.set(false));
@@ -229,8 +229,8 @@ export const TxChecksum = defineModule('tx_checksum', (m, p: TxChecksumParams) =
 
   // Stage 4: fold and complement into the result queue.
   resultsInFlight.set(p1Valid.land(p1Result).lor(p2Result).lor(p3Result));
-  resultQueue.push.tvalid.set(p3Result);
-  resultQueue.push.tdata.set(cat(p3Fill, p3TcpAt, checksumField(p3HeaderTotal), checksumField(p3SegmentTotal)));
+  resultQueue.in.tvalid.set(p3Result);
+  resultQueue.in.tdata.set(cat(p3Fill, p3TcpAt, checksumField(p3HeaderTotal), checksumField(p3SegmentTotal)));
 
   const frames = m.reg(UInt(32), { reset: 0 });
   const ipv4Filled = m.reg(UInt(32), { reset: 0 });
@@ -244,13 +244,13 @@ export const TxChecksum = defineModule('tx_checksum', (m, p: TxChecksumParams) =
   });
 
   // ---- Output: a frame's beats leave once its result heads the queue; the checksum bytes are replaced.
-  const result = resultQueue.pop.tdata;
+  const result = resultQueue.out.tdata;
   const tcpChecksum = result.slice(15, 0);
   const ipChecksum = result.slice(31, 16);
   const tcpAt = result.slice(38, 32);
   const fillTcpOut = result.bit(39);
   const fillIpOut = result.bit(40);
-  const headBeat = buffer.pop.tdata;
+  const headBeat = buffer.out.tdata;
   const headData = headBeat.slice(p.width - 1, 0);
   const headLast = headBeat.bit(beatEntryBits - 1);
 
@@ -259,9 +259,9 @@ export const TxChecksum = defineModule('tx_checksum', (m, p: TxChecksumParams) =
   const outLast = m.reg(Bool);
   const outOffset = m.reg(UInt(OFFSET_BITS), { reset: 0 });
   const load = outValid.lnot().lor(out.tready);
-  const send = load.land(buffer.pop.tvalid).land(resultQueue.pop.tvalid);
-  buffer.pop.tready.set(send);
-  resultQueue.pop.tready.set(send.land(headLast));
+  const send = load.land(buffer.out.tvalid).land(resultQueue.out.tvalid);
+  buffer.out.tready.set(send);
+  resultQueue.out.tready.set(send.land(headLast));
 
   // Byte i of the head beat is at frame offset outOffset + i, and outOffset is a multiple of the beat size: a
   // field byte is in this beat when the offsets agree above the lane bits, and in lane (its offset mod n).

@@ -5,7 +5,7 @@ import {
   defineModule, input, output, AxiLite, Bool, UInt, cat, clog2, fsm, lit, mux, when,
   type Sig, type Wire,
 } from '../../dsl/index.ts';
-import { HostFifo } from '../host/fifo.ts';
+import { Fifo } from '../lib/fifo.ts';
 import {
   ADDR_BITS, AxiResp, ConfigFields, FW_BUS_ID, FW_BUS_VERSION, IrqEnableFields, REGISTERS, StatusFields,
   WINDOW_ADDR_BITS, fieldsValue, wordsFor, type RegName, type RegSpec,
@@ -42,7 +42,7 @@ export const FwBus = defineModule('fw_bus', (m, params: FwBusParams) => {
   const axil = io.s_axil;
 
   // ---- The queues: RAM-backed FIFOs whose output register holds the head.
-  const eventQueue = m.instance(HostFifo, { width: p.eventBits, depth: p.eventDepth }, { name: 'eventQueue' });
+  const eventQueue = m.instance(Fifo, { width: p.eventBits, depth: p.eventDepth }, { name: 'eventQueue' });
   eventQueue.in.tvalid.set(io.event.valid);
   eventQueue.in.tdata.set(io.event.data);
   io.event.ready.set(eventQueue.in.tready);
@@ -50,7 +50,7 @@ export const FwBus = defineModule('fw_bus', (m, params: FwBusParams) => {
   const eventPop = m.wire(Bool, { default: false });
   eventQueue.out.tready.set(eventPop);
 
-  const cmdQueue = m.instance(HostFifo, { width: p.commandBits, depth: p.commandDepth }, { name: 'cmdQueue' });
+  const cmdQueue = m.instance(Fifo, { width: p.commandBits, depth: p.commandDepth }, { name: 'cmdQueue' });
   const cmdPush = m.wire(Bool, { default: false });
   const cmdStaging = Array.from({ length: commandWords }, (_, i) =>
     m.reg(UInt(Math.min(32, p.commandBits - 32 * i)), { reset: 0, name: `cmdStaging${i}` }));

@@ -4,7 +4,7 @@
 // which routes R and B back. W follows the AW order: each AW handshake queues its master for the W channel.
 import { defineModule, output, input, Bool, UInt, mux, when, cat, lit, type Sig, type Wire } from '../../dsl/index.ts';
 import { Axi4, type AxiShape } from './axi4.ts';
-import { queue } from './fifo.ts';
+import { queue } from '../lib/fifo.ts';
 
 export interface AxiMuxParams { addrBits: number; dataBits: number; idBits0: number; idBits1: number }
 

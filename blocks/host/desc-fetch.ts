@@ -9,7 +9,7 @@ import { AxiRead } from './axi4.ts';
 import { Handshake } from './handshake.ts';
 import { INDEX_BITS } from './layouts.ts';
 import { RingCfg, ringSize } from './ring-csr.ts';
-import { queue } from './fifo.ts';
+import { queue } from '../lib/fifo.ts';
 import { log2 } from './burst.ts';
 import { selectAt } from './select.ts';
 import type { Sig } from '../../dsl/index.ts';

@@ -17,7 +17,7 @@ import { AxiRead, AXI_BURST_INCR } from './axi4.ts';
 import { nextBurst, log2 } from './burst.ts';
 import { DmaCmd, DmaDone, NicWrite, dmaDefaults, dmaShape, type DmaParams } from './dma-params.ts';
 import { Realign } from './realign.ts';
-import { queue } from './fifo.ts';
+import { queue } from '../lib/fifo.ts';
 import { selectAt, writeAt } from './select.ts';
 import { checksumStep } from './checksum-on-copy.ts';
 

@@ -12,7 +12,7 @@ import { AxiWrite, AXI_BURST_INCR } from './axi4.ts';
 import { nextBurst, log2 } from './burst.ts';
 import { DmaCmd, DmaDone, NicRead, dmaDefaults, dmaShape, type DmaParams } from './dma-params.ts';
 import { Realign } from './realign.ts';
-import { queue } from './fifo.ts';
+import { queue } from '../lib/fifo.ts';
 import { checksumStep } from './checksum-on-copy.ts';
 
 const respDepth = 16;

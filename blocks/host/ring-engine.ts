@@ -20,7 +20,7 @@ import { RingCsr, STATUS_BITS } from './ring-csr.ts';
 import { DescFetch } from './desc-fetch.ts';
 import { CplWriter, CplFields } from './cpl-writer.ts';
 import { IrqCoalesce } from './irq-coalesce.ts';
-import { queue } from './fifo.ts';
+import { queue } from '../lib/fifo.ts';
 
 export interface RingEngineParams {
   /** AXI4 data width (32..512). */

@@ -9,7 +9,7 @@ import { CplPort } from './cpl-writer.ts';
 import { DmaCmd, DmaDone } from './dma-params.ts';
 import { RxDescPort } from './ring-engine.ts';
 import type { HostPathParams } from './tx-path.ts';
-import { queue } from './fifo.ts';
+import { queue } from '../lib/fifo.ts';
 
 /** Received payload for the host: `len` bytes at NIC buffer address `addr`, for connection `conn`. */
 export const RxData = (p: HostPathParams) => Handshake({ conn: UInt(16), addr: UInt(p.nicAddrBits), len: UInt(p.lenBits) });

@@ -11,7 +11,7 @@ import { CplKind, CplStatus, INDEX_BITS, RingId, TxFlags } from './layouts.ts';
 import { CplPort } from './cpl-writer.ts';
 import { DmaCmd, DmaDone, type DmaParams } from './dma-params.ts';
 import { TxDescPort, type RingEngineParams } from './ring-engine.ts';
-import { queue } from './fifo.ts';
+import { queue } from '../lib/fifo.ts';
 import { onesAdd16, swapBytes16 } from '../checksum/ones-sum.ts';
 
 export type HostPathParams = DmaParams & RingEngineParams;

@@ -4,7 +4,7 @@ import { defineModule, input, output, Bool, UInt, Vec, Stream, when, mux, cat, l
 import { RX_REASON_BITS, RX_REASONS, RxReason } from './reasons.ts';
 import { HEADER_FIELDS, fieldBits, metaBundle, optionFields } from './meta.ts';
 import { packFields, unpackFields } from './record.ts';
-import { RxFifo } from './fifo.ts';
+import { Fifo } from '../lib/fifo.ts';
 import { RxQueue } from './queue.ts';
 import { HEADER_BYTES, LAST_DATA_OFFSET_BYTE, beField, tcpHeaderBytes } from './header-fields.ts';
 import { FRAME_LEN_BITS, checkTcpHeaders, classifyFrame, reasonLit } from './classify.ts';
@@ -84,11 +84,11 @@ export const RxParser = defineModule('rx_parser', (m, p: RxParserParams) => {
   const allLanes = lit((1n << BigInt(lanes)) - 1n, UInt(lanes));
 
   // ---- Queues between the header parser and the data path, and for the metadata.
-  const beatQueue = m.instance(RxFifo, { width: W + lanes + 2, depth: depths.beats });
+  const beatQueue = m.instance(Fifo, { width: W + lanes + 2, depth: depths.beats });
   const classQueue = m.instance(RxQueue, { width: FRAME_ACTION_BITS + RX_REASON_BITS, depth: depths.decisions });
   const layoutQueue = m.instance(RxQueue, { width: 1 + 8 + FRAME_LEN_BITS, depth: depths.decisions });
-  const headerQueue = m.instance(RxFifo, { width: fieldBits(HEADER_FIELDS), depth: depths.meta });
-  const optionQueue = m.instance(RxFifo, { width: fieldBits(optFields), depth: depths.meta });
+  const headerQueue = m.instance(Fifo, { width: fieldBits(HEADER_FIELDS), depth: depths.meta });
+  const optionQueue = m.instance(Fifo, { width: fieldBits(optFields), depth: depths.meta });
 
   // ---- Input: a beat is taken when the beat queue has room and the decision and metadata queues can take
   // what this beat and the one before it may still push (decisions lag the beat by a cycle).

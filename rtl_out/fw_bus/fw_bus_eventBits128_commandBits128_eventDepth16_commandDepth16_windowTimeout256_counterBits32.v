@@ -260,7 +260,7 @@ module fw_bus_eventBits128_commandBits128_eventDepth16_commandDepth16_windowTime
     end
   end
 
-  host_fifo_width128_depth16 eventQueue (  // blocks/fw_bus/fw-bus.ts:45
+  fifo_width128_depth16 eventQueue (  // blocks/fw_bus/fw-bus.ts:45
     .clk(clk),
     .rst(rst),
     .in_tdata(eventQueue_in_tdata),
@@ -272,7 +272,7 @@ module fw_bus_eventBits128_commandBits128_eventDepth16_commandDepth16_windowTime
     .count(eventQueue_count)
   );
 
-  host_fifo_width128_depth16 cmdQueue (  // blocks/fw_bus/fw-bus.ts:53
+  fifo_width128_depth16 cmdQueue (  // blocks/fw_bus/fw-bus.ts:53
     .clk(clk),
     .rst(rst),
     .in_tdata(cmdQueue_in_tdata),

@@ -94,10 +94,10 @@ module axi_mux_addrBits48_dataBits64_idBits01_idBits14 (
   reg arHeld;  // blocks/host/axi-mux.ts:24
   reg arHeldSel;  // blocks/host/axi-mux.ts:25
   reg arLast;  // blocks/host/axi-mux.ts:26
-  wire wOrder_in_tready;  // blocks/host/fifo.ts:67
-  wire wOrder_out_tdata;  // blocks/host/fifo.ts:67
-  wire wOrder_out_tvalid;  // blocks/host/fifo.ts:67
-  wire [3:0] wOrder_count;  // blocks/host/fifo.ts:67
+  wire wOrder_in_tready;  // blocks/lib/fifo.ts:70
+  wire wOrder_out_tdata;  // blocks/lib/fifo.ts:70
+  wire wOrder_out_tvalid;  // blocks/lib/fifo.ts:70
+  wire [3:0] wOrder_count;  // blocks/lib/fifo.ts:70
   reg awHeld;  // blocks/host/axi-mux.ts:24
   reg awHeldSel;  // blocks/host/axi-mux.ts:25
   reg awLast;  // blocks/host/axi-mux.ts:26
@@ -105,7 +105,7 @@ module axi_mux_addrBits48_dataBits64_idBits01_idBits14 (
   wire prefer1_1 = (awLast == 1'd0);  // blocks/host/axi-mux.ts:28
   wire pick_1 = ((s0_awvalid & s1_awvalid) ? prefer1_1 : s1_awvalid);  // blocks/host/axi-mux.ts:29
   wire sel_1 = (awHeld ? awHeldSel : pick_1);  // blocks/host/axi-mux.ts:30
-  wire _slice = wOrder_out_tdata;  // blocks/host/fifo.ts:72
+  wire _slice = wOrder_out_tdata;  // blocks/lib/fifo.ts:75
   wire bTo = m_axi_bid[4];  // blocks/host/axi-mux.ts:72
   wire ready = (m_axi_arready & 1'd1);  // blocks/host/axi-mux.ts:32
   wire prefer1 = (arLast == 1'd0);  // blocks/host/axi-mux.ts:28
@@ -116,10 +116,10 @@ module axi_mux_addrBits48_dataBits64_idBits01_idBits14 (
   wire wValid = (wOrder_out_tvalid & ((_slice == 1'd1) ? s1_wvalid : s0_wvalid));  // blocks/host/axi-mux.ts:63
   wire valid = ((sel == 1'd1) ? s1_arvalid : s0_arvalid);  // blocks/host/axi-mux.ts:31
   wire fire = (valid & ready);  // blocks/host/axi-mux.ts:34
-  wire wOrder_in_tdata = sel_1;  // blocks/host/fifo.ts:67
+  wire wOrder_in_tdata = sel_1;  // blocks/lib/fifo.ts:70
   wire awFire = (m_axi_awvalid & m_axi_awready);  // blocks/host/axi-mux.ts:60
-  wire wOrder_in_tvalid = awFire;  // blocks/host/fifo.ts:67
-  wire wOrder_out_tready = ((wValid & m_axi_wready) & m_axi_wlast);  // blocks/host/fifo.ts:67
+  wire wOrder_in_tvalid = awFire;  // blocks/lib/fifo.ts:70
+  wire wOrder_out_tready = ((wValid & m_axi_wready) & m_axi_wlast);  // blocks/lib/fifo.ts:70
   wire fire_1 = (valid_1 & ready_1);  // blocks/host/axi-mux.ts:34
   assign s0_awready = (ready_1 & (sel_1 == 1'd0));
   assign s0_wready = ((m_axi_wready & wOrder_out_tvalid) & (_slice == 1'd0));
@@ -180,7 +180,7 @@ module axi_mux_addrBits48_dataBits64_idBits01_idBits14 (
     end
   end
 
-  host_fifo_width1_depth8 wOrder (  // blocks/host/fifo.ts:67
+  fifo_width1_depth8 wOrder (  // blocks/lib/fifo.ts:70
     .clk(clk),
     .rst(rst),
     .in_tdata(wOrder_in_tdata),

@@ -153,10 +153,10 @@ module ring_engine_width64_addrBits48_lenBits20_batch8_depth8_timerBits24 (
   wire coalesce_irq;  // blocks/host/ring-engine.ts:65
   wire coalesce_armed;  // blocks/host/ring-engine.ts:65
   wire [15:0] coalesce_pending;  // blocks/host/ring-engine.ts:65
-  wire overrunQ_in_tready;  // blocks/host/fifo.ts:67
-  wire [17:0] overrunQ_out_tdata;  // blocks/host/fifo.ts:67
-  wire overrunQ_out_tvalid;  // blocks/host/fifo.ts:67
-  wire [2:0] overrunQ_count;  // blocks/host/fifo.ts:67
+  wire overrunQ_in_tready;  // blocks/lib/fifo.ts:70
+  wire [17:0] overrunQ_out_tdata;  // blocks/lib/fifo.ts:70
+  wire overrunQ_out_tvalid;  // blocks/lib/fifo.ts:70
+  wire [2:0] overrunQ_count;  // blocks/lib/fifo.ts:70
   reg reported0;  // blocks/host/ring-engine.ts:128
   wire [63:0] _slice = fetcher_out_0_desc[63:0];  // blocks/host/layout-rtl.ts:14
   wire [47:0] addr = _slice[47:0];  // blocks/host/ring-engine.ts:147
@@ -275,10 +275,10 @@ module ring_engine_width64_addrBits48_lenBits20_batch8_depth8_timerBits24 (
   wire [15:0] coalesce_count = csr_irqCount;  // blocks/host/ring-engine.ts:65
   wire [23:0] coalesce_timeout = csr_irqTime;  // blocks/host/ring-engine.ts:65
   wire coalesce_arm = csr_arm;  // blocks/host/ring-engine.ts:65
-  wire [17:0] overrunQ_in_tdata = {csr_overrun_ring, csr_overrun_index};  // blocks/host/fifo.ts:67
-  wire overrunQ_in_tvalid = csr_overrun_valid;  // blocks/host/fifo.ts:67
+  wire [17:0] overrunQ_in_tdata = {csr_overrun_ring, csr_overrun_index};  // blocks/lib/fifo.ts:70
+  wire overrunQ_in_tvalid = csr_overrun_valid;  // blocks/lib/fifo.ts:70
   wire overrunReady = (free & writer_cpl_ready);  // blocks/host/ring-engine.ts:109
-  wire overrunQ_out_tready = overrunReady;  // blocks/host/fifo.ts:67
+  wire overrunQ_out_tready = overrunReady;  // blocks/lib/fifo.ts:70
   assign s_axil_awready = csr_s_axil_awready;
   assign s_axil_wready = csr_s_axil_wready;
   assign s_axil_bresp = csr_s_axil_bresp;
@@ -483,7 +483,7 @@ module ring_engine_width64_addrBits48_lenBits20_batch8_depth8_timerBits24 (
     .pending(coalesce_pending)
   );
 
-  host_fifo_width18_depth4 overrunQ (  // blocks/host/fifo.ts:67
+  fifo_width18_depth4 overrunQ (  // blocks/lib/fifo.ts:70
     .clk(clk),
     .rst(rst),
     .in_tdata(overrunQ_in_tdata),

@@ -48,18 +48,18 @@ module desc_fetch_width64_addrBits48_batch8_depth8_cmdDepth4 (
   reg [15:0] fetched_0_1;  // blocks/host/desc-fetch.ts:47
   reg [15:0] fetched_1_1;  // blocks/host/desc-fetch.ts:47
   reg [15:0] fetched_2_1;  // blocks/host/desc-fetch.ts:47
-  wire ring0_in_tready;  // blocks/host/fifo.ts:67
-  wire [145:0] ring0_out_tdata;  // blocks/host/fifo.ts:67
-  wire ring0_out_tvalid;  // blocks/host/fifo.ts:67
-  wire [3:0] ring0_count;  // blocks/host/fifo.ts:67
-  wire ring1_in_tready;  // blocks/host/fifo.ts:67
-  wire [145:0] ring1_out_tdata;  // blocks/host/fifo.ts:67
-  wire ring1_out_tvalid;  // blocks/host/fifo.ts:67
-  wire [3:0] ring1_count;  // blocks/host/fifo.ts:67
-  wire ring2_in_tready;  // blocks/host/fifo.ts:67
-  wire [145:0] ring2_out_tdata;  // blocks/host/fifo.ts:67
-  wire ring2_out_tvalid;  // blocks/host/fifo.ts:67
-  wire [2:0] ring2_count;  // blocks/host/fifo.ts:67
+  wire ring0_in_tready;  // blocks/lib/fifo.ts:70
+  wire [145:0] ring0_out_tdata;  // blocks/lib/fifo.ts:70
+  wire ring0_out_tvalid;  // blocks/lib/fifo.ts:70
+  wire [3:0] ring0_count;  // blocks/lib/fifo.ts:70
+  wire ring1_in_tready;  // blocks/lib/fifo.ts:70
+  wire [145:0] ring1_out_tdata;  // blocks/lib/fifo.ts:70
+  wire ring1_out_tvalid;  // blocks/lib/fifo.ts:70
+  wire [3:0] ring1_count;  // blocks/lib/fifo.ts:70
+  wire ring2_in_tready;  // blocks/lib/fifo.ts:70
+  wire [145:0] ring2_out_tdata;  // blocks/lib/fifo.ts:70
+  wire ring2_out_tvalid;  // blocks/lib/fifo.ts:70
+  wire [2:0] ring2_count;  // blocks/lib/fifo.ts:70
   reg busy;  // blocks/host/desc-fetch.ts:68
   reg arPending;  // blocks/host/desc-fetch.ts:69
   reg [1:0] sel;  // blocks/host/desc-fetch.ts:70
@@ -76,19 +76,19 @@ module desc_fetch_width64_addrBits48_batch8_depth8_cmdDepth4 (
   wire [15:0] index = (start + {12'd0, got});  // blocks/host/desc-fetch.ts:135
   wire [1:0] rErr = {m_axi_rresp[1], (m_axi_rresp[1] & m_axi_rresp[0])};  // blocks/host/desc-fetch.ts:107
   wire [1:0] err = (accErr | rErr);  // blocks/host/desc-fetch.ts:119
-  wire [145:0] ring0_in_tdata = {whole, index, err};  // blocks/host/fifo.ts:67
+  wire [145:0] ring0_in_tdata = {whole, index, err};  // blocks/lib/fifo.ts:70
   wire beat = (m_axi_rvalid & busy);  // blocks/host/desc-fetch.ts:108
   wire push = (beat & (part == 1'd1));  // blocks/host/desc-fetch.ts:117
-  wire ring0_in_tvalid = (push & (sel == 2'd0));  // blocks/host/fifo.ts:67
-  wire ring0_out_tready = out_0_ready;  // blocks/host/fifo.ts:67
+  wire ring0_in_tvalid = (push & (sel == 2'd0));  // blocks/lib/fifo.ts:70
+  wire ring0_out_tready = out_0_ready;  // blocks/lib/fifo.ts:70
   wire [15:0] index_1 = (start + {12'd0, got});  // blocks/host/desc-fetch.ts:135
-  wire [145:0] ring1_in_tdata = {whole, index_1, err};  // blocks/host/fifo.ts:67
-  wire ring1_in_tvalid = (push & (sel == 2'd1));  // blocks/host/fifo.ts:67
-  wire ring1_out_tready = out_1_ready;  // blocks/host/fifo.ts:67
+  wire [145:0] ring1_in_tdata = {whole, index_1, err};  // blocks/lib/fifo.ts:70
+  wire ring1_in_tvalid = (push & (sel == 2'd1));  // blocks/lib/fifo.ts:70
+  wire ring1_out_tready = out_1_ready;  // blocks/lib/fifo.ts:70
   wire [15:0] index_2 = (start + {12'd0, got});  // blocks/host/desc-fetch.ts:135
-  wire [145:0] ring2_in_tdata = {whole, index_2, err};  // blocks/host/fifo.ts:67
-  wire ring2_in_tvalid = (push & (sel == 2'd2));  // blocks/host/fifo.ts:67
-  wire ring2_out_tready = out_2_ready;  // blocks/host/fifo.ts:67
+  wire [145:0] ring2_in_tdata = {whole, index_2, err};  // blocks/lib/fifo.ts:70
+  wire ring2_in_tvalid = (push & (sel == 2'd2));  // blocks/lib/fifo.ts:70
+  wire ring2_out_tready = out_2_ready;  // blocks/lib/fifo.ts:70
   wire [15:0] _dshl = (16'd1 << rings_0_logSize);  // blocks/host/ring-csr.ts:17
   wire [15:0] slot = (fetched_0_1 & (_dshl - 16'd1));  // blocks/host/desc-fetch.ts:56
   wire [15:0] pending = (prod_0 - fetched_0_1);  // blocks/host/desc-fetch.ts:57
@@ -209,7 +209,7 @@ module desc_fetch_width64_addrBits48_batch8_depth8_cmdDepth4 (
     end
   end
 
-  host_fifo_width146_depth8 ring0 (  // blocks/host/fifo.ts:67
+  fifo_width146_depth8 ring0 (  // blocks/lib/fifo.ts:70
     .clk(clk),
     .rst(rst),
     .in_tdata(ring0_in_tdata),
@@ -221,7 +221,7 @@ module desc_fetch_width64_addrBits48_batch8_depth8_cmdDepth4 (
     .count(ring0_count)
   );
 
-  host_fifo_width146_depth8 ring1 (  // blocks/host/fifo.ts:67
+  fifo_width146_depth8 ring1 (  // blocks/lib/fifo.ts:70
     .clk(clk),
     .rst(rst),
     .in_tdata(ring1_in_tdata),
@@ -233,7 +233,7 @@ module desc_fetch_width64_addrBits48_batch8_depth8_cmdDepth4 (
     .count(ring1_count)
   );
 
-  host_fifo_width146_depth4 ring2 (  // blocks/host/fifo.ts:67
+  fifo_width146_depth4 ring2 (  // blocks/lib/fifo.ts:70
     .clk(clk),
     .rst(rst),
     .in_tdata(ring2_in_tdata),

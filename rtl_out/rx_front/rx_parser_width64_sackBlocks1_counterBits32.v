@@ -2377,7 +2377,7 @@ module rx_parser_width64_sackBlocks1_counterBits32 (
     slowUser <= (slowGo ? {macError_1, reason} : slowUser);
   end
 
-  rx_parser_fifo_width74_depth16 beatQueue (  // blocks/rx_parser/rx-parser.ts:87
+  fifo_width74_depth16 beatQueue (  // blocks/rx_parser/rx-parser.ts:87
     .clk(clk),
     .rst(rst),
     .in_tdata(beatQueue_in_tdata),
@@ -2413,7 +2413,7 @@ module rx_parser_width64_sackBlocks1_counterBits32 (
     .count(layoutQueue_count)
   );
 
-  rx_parser_fifo_width390_depth4 headerQueue (  // blocks/rx_parser/rx-parser.ts:90
+  fifo_width390_depth4 headerQueue (  // blocks/rx_parser/rx-parser.ts:90
     .clk(clk),
     .rst(rst),
     .in_tdata(headerQueue_in_tdata),
@@ -2425,7 +2425,7 @@ module rx_parser_width64_sackBlocks1_counterBits32 (
     .count(headerQueue_count)
   );
 
-  rx_parser_fifo_width160_depth4 optionQueue (  // blocks/rx_parser/rx-parser.ts:91
+  fifo_width160_depth4 optionQueue (  // blocks/rx_parser/rx-parser.ts:91
     .clk(clk),
     .rst(rst),
     .in_tdata(optionQueue_in_tdata),

@@ -19,13 +19,13 @@ module tx_checksum_width64_mode_partial_fifoBytes16384 (
   output wire [31:0] oversize       // blocks/checksum/tx-checksum.ts:73
 );
 
-  wire buffer_push_tready;  // blocks/checksum/tx-checksum.ts:86
-  wire [72:0] buffer_pop_tdata;  // blocks/checksum/tx-checksum.ts:86
-  wire buffer_pop_tvalid;  // blocks/checksum/tx-checksum.ts:86
+  wire buffer_in_tready;  // blocks/checksum/tx-checksum.ts:86
+  wire [72:0] buffer_out_tdata;  // blocks/checksum/tx-checksum.ts:86
+  wire buffer_out_tvalid;  // blocks/checksum/tx-checksum.ts:86
   wire [6:0] buffer_count;  // blocks/checksum/tx-checksum.ts:86
-  wire resultQueue_push_tready;  // blocks/checksum/tx-checksum.ts:87
-  wire [40:0] resultQueue_pop_tdata;  // blocks/checksum/tx-checksum.ts:87
-  wire resultQueue_pop_tvalid;  // blocks/checksum/tx-checksum.ts:87
+  wire resultQueue_in_tready;  // blocks/checksum/tx-checksum.ts:87
+  wire [40:0] resultQueue_out_tdata;  // blocks/checksum/tx-checksum.ts:87
+  wire resultQueue_out_tvalid;  // blocks/checksum/tx-checksum.ts:87
   wire [5:0] resultQueue_count;  // blocks/checksum/tx-checksum.ts:87
   reg [17:0] offset;  // blocks/checksum/frame-walker.ts:39
   reg [7:0] hdr_byte12_held;  // blocks/checksum/frame-walker.ts:62
@@ -93,13 +93,13 @@ module tx_checksum_width64_mode_partial_fifoBytes16384 (
   reg [17:0] outOffset;  // blocks/checksum/tx-checksum.ts:260
   reg [7:0] outKeep;  // blocks/checksum/tx-checksum.ts:297
   wire resultRoom = (resultQueue_count <= 6'd27);  // blocks/checksum/tx-checksum.ts:90
-  wire inReady = (buffer_push_tready & resultRoom);  // blocks/checksum/tx-checksum.ts:91
-  wire [72:0] buffer_push_tdata = {s_axis_tlast, s_axis_tkeep, s_axis_tdata};  // blocks/checksum/tx-checksum.ts:86
+  wire inReady = (buffer_in_tready & resultRoom);  // blocks/checksum/tx-checksum.ts:91
+  wire [72:0] buffer_in_tdata = {s_axis_tlast, s_axis_tkeep, s_axis_tdata};  // blocks/checksum/tx-checksum.ts:86
   wire accept = (s_axis_tvalid & inReady);  // blocks/checksum/tx-checksum.ts:92
-  wire buffer_push_tvalid = accept;  // blocks/checksum/tx-checksum.ts:86
+  wire buffer_in_tvalid = accept;  // blocks/checksum/tx-checksum.ts:86
   wire load = ((~outValid) | m_axis_tready);  // blocks/checksum/tx-checksum.ts:261
-  wire send = ((load & buffer_pop_tvalid) & resultQueue_pop_tvalid);  // blocks/checksum/tx-checksum.ts:262
-  wire buffer_pop_tready = send;  // blocks/checksum/tx-checksum.ts:86
+  wire send = ((load & buffer_out_tvalid) & resultQueue_out_tvalid);  // blocks/checksum/tx-checksum.ts:262
+  wire buffer_out_tready = send;  // blocks/checksum/tx-checksum.ts:86
   wire [15:0] carries = p3HeaderTotal[31:16];  // blocks/checksum/ones-sum.ts:59
   wire [16:0] folded = ({1'd0, p3HeaderTotal[15:0]} + {1'd0, carries});  // blocks/checksum/ones-sum.ts:64
   wire carries_1 = folded[16];  // blocks/checksum/ones-sum.ts:59
@@ -108,10 +108,10 @@ module tx_checksum_width64_mode_partial_fifoBytes16384 (
   wire [16:0] folded_2 = ({1'd0, p3SegmentTotal[15:0]} + {1'd0, carries_2});  // blocks/checksum/ones-sum.ts:64
   wire carries_3 = folded_2[16];  // blocks/checksum/ones-sum.ts:59
   wire [16:0] folded_3 = ({1'd0, folded_2[15:0]} + {16'd0, carries_3});  // blocks/checksum/ones-sum.ts:64
-  wire [40:0] resultQueue_push_tdata = {p3Fill, p3TcpAt, (~folded_1[15:0]), (~folded_3[15:0])};  // blocks/checksum/tx-checksum.ts:87
-  wire resultQueue_push_tvalid = p3Result;  // blocks/checksum/tx-checksum.ts:87
-  wire headLast = buffer_pop_tdata[72];  // blocks/checksum/tx-checksum.ts:255
-  wire resultQueue_pop_tready = (send & headLast);  // blocks/checksum/tx-checksum.ts:87
+  wire [40:0] resultQueue_in_tdata = {p3Fill, p3TcpAt, (~folded_1[15:0]), (~folded_3[15:0])};  // blocks/checksum/tx-checksum.ts:87
+  wire resultQueue_in_tvalid = p3Result;  // blocks/checksum/tx-checksum.ts:87
+  wire headLast = buffer_out_tdata[72];  // blocks/checksum/tx-checksum.ts:255
+  wire resultQueue_out_tready = (send & headLast);  // blocks/checksum/tx-checksum.ts:87
   wire saturated = offset[17];  // blocks/checksum/frame-walker.ts:40
   wire [17:0] count = {14'd0, ({1'd0, ({1'd0, ({1'd0, s_axis_tkeep[0]} + {1'd0, s_axis_tkeep[1]})} + {1'd0, ({1'd0, s_axis_tkeep[2]} + {1'd0, s_axis_tkeep[3]})})} + {1'd0, ({1'd0, ({1'd0, s_axis_tkeep[4]} + {1'd0, s_axis_tkeep[5]})} + {1'd0, ({1'd0, s_axis_tkeep[6]} + {1'd0, s_axis_tkeep[7]})})})};  // blocks/checksum/frame-walker.ts:42
   wire [17:0] end_ = (offset + count);  // blocks/checksum/frame-walker.ts:43
@@ -281,7 +281,7 @@ module tx_checksum_width64_mode_partial_fifoBytes16384 (
   wire fillIp = (isIpv4 & headerSane);  // blocks/checksum/tx-checksum.ts:140
   wire fillTcp = (((fillIp & isTcp) & segmentSane) & (end_ >= summedEnd));  // blocks/checksum/tx-checksum.ts:141
   wire resultsInFlight = (((p1Valid & p1Result) | p2Result) | p3Result);  // blocks/checksum/tx-checksum.ts:151
-  wire stuck = (((((~buffer_push_tready) & (~issued)) & (~resultsInFlight)) & (resultQueue_count == 6'd0)) & (~outMidFrame));  // blocks/checksum/tx-checksum.ts:153
+  wire stuck = (((((~buffer_in_tready) & (~issued)) & (~resultsInFlight)) & (resultQueue_count == 6'd0)) & (~outMidFrame));  // blocks/checksum/tx-checksum.ts:153
   wire [7:0] _slice = p1Data[7:0];  // blocks/checksum/ones-sum.ts:13
   wire [7:0] _slice_1 = p1Data[15:8];  // blocks/checksum/ones-sum.ts:13
   wire [7:0] _slice_2 = p1Data[23:16];  // blocks/checksum/ones-sum.ts:13
@@ -292,12 +292,12 @@ module tx_checksum_width64_mode_partial_fifoBytes16384 (
   wire [7:0] _slice_7 = p1Data[63:56];  // blocks/checksum/ones-sum.ts:13
   wire [31:0] headerTotal = (headerAcc + p2HeaderSum);  // blocks/checksum/tx-checksum.ts:206
   wire [31:0] segmentTotal = (segmentAcc + p2SegmentSum);  // blocks/checksum/tx-checksum.ts:207
-  wire [15:0] tcpChecksum = resultQueue_pop_tdata[15:0];  // blocks/checksum/tx-checksum.ts:248
-  wire [15:0] ipChecksum = resultQueue_pop_tdata[31:16];  // blocks/checksum/tx-checksum.ts:249
-  wire [6:0] tcpAt = resultQueue_pop_tdata[38:32];  // blocks/checksum/tx-checksum.ts:250
-  wire fillTcpOut = resultQueue_pop_tdata[39];  // blocks/checksum/tx-checksum.ts:251
-  wire fillIpOut = resultQueue_pop_tdata[40];  // blocks/checksum/tx-checksum.ts:252
-  wire [63:0] headData = buffer_pop_tdata[63:0];  // blocks/checksum/tx-checksum.ts:254
+  wire [15:0] tcpChecksum = resultQueue_out_tdata[15:0];  // blocks/checksum/tx-checksum.ts:248
+  wire [15:0] ipChecksum = resultQueue_out_tdata[31:16];  // blocks/checksum/tx-checksum.ts:249
+  wire [6:0] tcpAt = resultQueue_out_tdata[38:32];  // blocks/checksum/tx-checksum.ts:250
+  wire fillTcpOut = resultQueue_out_tdata[39];  // blocks/checksum/tx-checksum.ts:251
+  wire fillIpOut = resultQueue_out_tdata[40];  // blocks/checksum/tx-checksum.ts:252
+  wire [63:0] headData = buffer_out_tdata[63:0];  // blocks/checksum/tx-checksum.ts:254
   wire [17:0] wide = {11'd0, 7'd24};  // blocks/checksum/tx-checksum.ts:270
   wire _eq = (outOffset[17:3] == wide[17:3]);  // blocks/checksum/tx-checksum.ts:271
   wire [17:0] wide_1 = {11'd0, 7'd25};  // blocks/checksum/tx-checksum.ts:270
@@ -401,33 +401,33 @@ module tx_checksum_width64_mode_partial_fifoBytes16384 (
     p3TcpAt <= p2TcpAt;
     outData <= (send ? patched : outData);
     outLast <= (send ? headLast : outLast);
-    outKeep <= (send ? buffer_pop_tdata[71:64] : outKeep);
+    outKeep <= (send ? buffer_out_tdata[71:64] : outKeep);
   end
 
-  beat_fifo_width73_depth64 buffer (  // blocks/checksum/tx-checksum.ts:86
+  fifo_width73_depth64 buffer (  // blocks/checksum/tx-checksum.ts:86
     .clk(clk),
     .rst(rst),
-    .push_tdata(buffer_push_tdata),
-    .push_tvalid(buffer_push_tvalid),
-    .push_tready(buffer_push_tready),
-    .pop_tdata(buffer_pop_tdata),
-    .pop_tvalid(buffer_pop_tvalid),
-    .pop_tready(buffer_pop_tready),
+    .in_tdata(buffer_in_tdata),
+    .in_tvalid(buffer_in_tvalid),
+    .in_tready(buffer_in_tready),
+    .out_tdata(buffer_out_tdata),
+    .out_tvalid(buffer_out_tvalid),
+    .out_tready(buffer_out_tready),
     .count(buffer_count)
   );
 
-  beat_fifo_width41_depth32 resultQueue (  // blocks/checksum/tx-checksum.ts:87
+  fifo_width41_depth32 resultQueue (  // blocks/checksum/tx-checksum.ts:87
     .clk(clk),
     .rst(rst),
-    .push_tdata(resultQueue_push_tdata),
-    .push_tvalid(resultQueue_push_tvalid),
-    .push_tready(resultQueue_push_tready),
-    .pop_tdata(resultQueue_pop_tdata),
-    .pop_tvalid(resultQueue_pop_tvalid),
-    .pop_tready(resultQueue_pop_tready),
+    .in_tdata(resultQueue_in_tdata),
+    .in_tvalid(resultQueue_in_tvalid),
+    .in_tready(resultQueue_in_tready),
+    .out_tdata(resultQueue_out_tdata),
+    .out_tvalid(resultQueue_out_tvalid),
+    .out_tready(resultQueue_out_tready),
     .count(resultQueue_count)
   );
 
-  wire _unused_ok = &{1'b0, buffer_count[6:0], resultQueue_push_tready, dataOffsetByte[3:0], folded_1[16], folded_3[16], _cat_1[15:14], 1'b0};
+  wire _unused_ok = &{1'b0, buffer_count[6:0], resultQueue_in_tready, dataOffsetByte[3:0], folded_1[16], folded_3[16], _cat_1[15:14], 1'b0};
 
 endmodule
