@@ -9,6 +9,7 @@ import { TimedAxiLiteMaster, type AxiTiming, type TimedMmioOp } from '../../sim/
 import { FwBusDriver } from '../../sim/fw_bus/driver.ts';
 import { WindowSlave } from '../../sim/fw_bus/window-slave.ts';
 import type { Agent } from '../../sim/harness.ts';
+import { rng } from '../rng.ts';
 
 export type FwBusSim = Sim<ReturnType<typeof FwBus.body>>;
 
@@ -55,17 +56,7 @@ export class FwBusEnv {
   }
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** A random value of `bits` bits. */
 export function randomBits(rand: () => number, bits: number): bigint {

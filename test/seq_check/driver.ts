@@ -4,6 +4,7 @@ import { simulate, type Sim, type BackendKind } from '../../sim/harness.ts';
 import type { PortAccess } from '../../sim/backend.ts';
 import { SeqCheck } from '../../blocks/seq_check/seq-check.ts';
 import { inputFields, outputFields, type SegCase, type SegVerdict } from '../../sim/tcp/seq-check-model.ts';
+import { rng } from '../rng.ts';
 
 const flags = new Set<string>(['fin', 'seq_ok', 'ack_ok', 'ack_advance', 'dup_ack', 'ack_unsent', 'ack_too_old', 'wnd_update']);
 
@@ -31,17 +32,7 @@ export interface RunResult {
   outCycle: number[];
 }
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same gaps and stalls. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 /** Sends every case through the block and returns the verdicts in arrival order. Throws on a hang or an unstable stall. */
 export function runCases(sim: SeqCheckSim, cases: readonly SegCase[], opts: RunOptions = {}): RunResult {

@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { TimerOp } from '../../blocks/timers/codes.ts';
 import type { Stimulus } from './driver.ts';
+import { rng } from '../rng.ts';
 
 export interface TrafficShape { conns: number; kinds: number; connBits: number; maxTimeout: number }
 
@@ -50,14 +51,4 @@ export function readyFn(r: ReadyShape): (cycle: number) => boolean {
   };
 }
 
-/** mulberry32: a small seeded PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
