@@ -1,0 +1,148 @@
+// Joins a TOE model to a TAP device, with the simulation paced against the wall clock: the kernel on the other
+// side keeps real time (its RTO, delayed ACK and keep-alive timers do not wait for us), so simulated time is
+// wall time since the link was made. Each step reads every frame the kernel has queued, runs the model up to
+// now (plus a small lookahead, so a chain of sub-microsecond hardware latencies does not cost a poll each), and
+// sleeps in poll() until the next simulated event or the next frame, whichever comes first. Between steps the
+// caller yields to the event loop so child processes and timers make progress.
+import * as fs from 'node:fs';
+import { frameChecksums, parseFrame, PcapWriter } from '../packet/index.ts';
+import type { Scheduler } from '../toe_model/scheduler.ts';
+import type { Toe } from '../toe_model/toe.ts';
+import type { TapAddon } from './addon.ts';
+
+export interface TapLinkOptions {
+  /** Keep every frame (both directions) for a pcap. */
+  pcap?: boolean;
+  /** How far simulated time may run ahead of the wall clock, µs. */
+  lookaheadUs?: number;
+  /** Most events run per step before yielding (when the model falls behind real time). */
+  eventBudget?: number;
+  /** Longest single sleep in poll(), ms. */
+  maxSleepMs?: number;
+}
+
+export interface TapLinkStats {
+  toKernel: number; fromKernel: number; bytesToKernel: number; bytesFromKernel: number; writeErrors: number;
+  steps: number; sleeps: number;
+  /** Largest amount by which the model lagged the wall clock at the start of a step, µs. */
+  maxLagUs: number;
+  /** Frames the TOE sent that did not parse or had a bad checksum (must stay 0). */
+  bad: number;
+  badDetail: string[];
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class TapLink {
+  readonly stats: TapLinkStats = {
+    toKernel: 0, fromKernel: 0, bytesToKernel: 0, bytesFromKernel: 0, writeErrors: 0, steps: 0, sleeps: 0, maxLagUs: 0, bad: 0, badDetail: [],
+  };
+  readonly pcap: PcapWriter | undefined;
+  /** Test hooks: rewrite (or drop, by returning undefined) a frame on its way to the kernel / to the TOE. */
+  mangle: ((frame: Uint8Array) => Uint8Array | undefined) | undefined;
+  mangleIn: ((frame: Uint8Array) => Uint8Array | undefined) | undefined;
+  private readonly wall0 = performance.now();
+  private readonly sim0: number;
+  private readonly epochNs0 = BigInt(Date.now()) * 1_000_000n;
+  private readonly buf = new Uint8Array(65536);
+  private readonly lookaheadNs: number;
+  private readonly budget: number;
+  private readonly maxSleepMs: number;
+
+  constructor(
+    private readonly sched: Scheduler,
+    readonly toe: Toe,
+    private readonly addon: TapAddon,
+    private readonly fd: number,
+    opts: TapLinkOptions = {},
+  ) {
+    this.sim0 = sched.now;
+    this.pcap = opts.pcap ? new PcapWriter() : undefined;
+    this.lookaheadNs = (opts.lookaheadUs ?? 50) * 1000;
+    this.budget = opts.eventBudget ?? 20_000;
+    this.maxSleepMs = opts.maxSleepMs ?? 5;
+    toe.attach((frame) => this.toKernel(frame));
+  }
+
+  /** Simulated time that corresponds to the wall clock now. */
+  wallNs(): number { return this.sim0 + (performance.now() - this.wall0) * 1e6; }
+
+  /** Run until pred() holds, checked between steps; throws after timeoutMs of wall time. */
+  async run(pred: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (!pred()) {
+      if (performance.now() > deadline) {
+        throw new Error(`${what}: not reached within ${timeoutMs} ms (simulated ${(this.sched.now / 1e6).toFixed(1)} ms; ` +
+          `frames to kernel ${this.stats.toKernel}, from kernel ${this.stats.fromKernel})`);
+      }
+      this.step();
+      await yieldToEventLoop();
+    }
+  }
+
+  /** Keep the link running for `ms` of wall time (e.g. to let the kernel finish its side). */
+  async idle(ms: number): Promise<void> {
+    const end = performance.now() + ms;
+    await this.run(() => performance.now() >= end, ms + 1000, 'idle');
+  }
+
+  step(): void {
+    this.stats.steps++;
+    const wall = this.wallNs();
+    this.stats.maxLagUs = Math.max(this.stats.maxLagUs, (wall - this.sched.now) / 1000);
+    this.drain();
+    let n = 0;
+    const target = wall + this.lookaheadNs;
+    const behind = this.sched.runUntil(() => ++n > this.budget, target);
+    if (behind) return; // the model lags the wall clock: no sleeping, straight on after a yield
+    this.sched.runTo(Math.max(this.sched.now, target));
+    const sleepMs = Math.min(this.maxSleepMs, Math.floor((this.sched.nextAt - this.wallNs()) / 1e6));
+    if (sleepMs >= 1) { this.stats.sleeps++; this.addon.waitReadable(this.fd, sleepMs); }
+  }
+
+  /** Every frame the kernel has queued, into the TOE's MAC at the current simulated time. */
+  private drain(): void {
+    for (;;) {
+      const n = this.addon.readFrame(this.fd, this.buf);
+      if (n === 0) return;
+      const original = this.buf.slice(0, n); // the model keeps views into the frame: a copy per frame
+      this.stats.fromKernel++;
+      this.stats.bytesFromKernel += n;
+      const frame = this.mangleIn ? this.mangleIn(original) : original;
+      if (!frame) continue;
+      this.record(frame);
+      this.toe.receiveFrame(frame);
+    }
+  }
+
+  private toKernel(original: Uint8Array): void {
+    this.check(original);
+    const frame = this.mangle ? this.mangle(original) : original;
+    if (!frame) return;
+    this.record(frame);
+    try {
+      fs.writeSync(this.fd, frame);
+      this.stats.toKernel++;
+      this.stats.bytesToKernel += frame.length;
+    } catch {
+      this.stats.writeErrors++; // lost, as on a real wire: TCP retransmits
+    }
+  }
+
+  private check(frame: Uint8Array): void {
+    const p = parseFrame(frame);
+    let why: string | undefined;
+    if (!p.ok) why = p.error.message;
+    else if (p.value.kind === 'tcp') {
+      const s = frameChecksums(p.value);
+      if (!s.ipv4 || !s.tcp) why = `checksum ipv4 ${s.ipv4} tcp ${s.tcp}`;
+    } else if (p.value.kind !== 'arp') why = 'neither TCP nor ARP';
+    if (why) { this.stats.bad++; if (this.stats.badDetail.length < 20) this.stats.badDetail.push(why); }
+  }
+
+  private record(frame: Uint8Array): void {
+    if (!this.pcap) return;
+    const t = this.epochNs0 + BigInt(Math.round(this.sched.now - this.sim0));
+    this.pcap.add(frame, { sec: Number(t / 1_000_000_000n), nsec: Number(t % 1_000_000_000n) });
+  }
+}
