@@ -242,6 +242,18 @@ static int toe_stream_loop(ToeStreamRun& R, Half half, bool& stopped) {
   ToeEndpoint* const snk = R.snk;
   uint64_t cycles = 0, idle = 0, quiet = 0;
   stopped = false;
+  if (nSrc == 0 && nSnk == 0) {
+    // Nothing to drive or sample: the same cycles as the general loop below (which, with no endpoints, is done
+    // after max(idleCycles, 1) cycles), without its per-cycle bookkeeping.
+    uint64_t target = maxCycles;
+    int code = 1;
+    const uint64_t untilIdle = idleCycles > 0 ? idleCycles : 1;
+    if (stopWhenDone && untilIdle <= maxCycles) { target = untilIdle; code = 0; }
+    for (uint64_t c = 0; c < target; c++) {
+      if (!half(0) || !half(1)) { stopped = true; return -1; }
+    }
+    return code;
+  }
   for (;;) {
     if (cycles >= maxCycles) return 1;
     // Drive: a source decides on a gap only between beats (tvalid stays up until accepted).
