@@ -17,6 +17,7 @@ commands:
   lint [DIR] [DESIGN...]        Verilator -Wall, Icarus -g2005 and Yosys checks on every design in DIR/manifest.json
   synth DESIGN --target generic|xilinx|ice40 [--json]   synthesise with Yosys: cells, LUTs, FFs, RAMs, logic depth
   all                           gen + lint + a summary table (the README's main job)
+  conformance DIR               packetdrill scripts under DIR against the TOE model: per-folder counts and a JSON line
   bench gen|sim|datapath|host|toe  benchmarks: a table and a JSON line
 Run 'toe <command> --help' for a command's options.`,
   list: 'usage: toe list\n  Lists every design: its name, top module and description.',
@@ -65,7 +66,7 @@ function cmdLint(dir: string, names: string[] = []) {
 async function main(argv: string[]) {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP.main); return; }
-  if (rest.includes('--help') || rest.includes('-h')) { console.log(HELP[cmd] ?? HELP.main); return; }
+  if (cmd !== 'conformance' && (rest.includes('--help') || rest.includes('-h'))) { console.log(HELP[cmd] ?? HELP.main); return; }
   switch (cmd) {
     case 'list':
       console.log(table(['design', 'description'], designs.map((d) => [d.name, d.description])));
@@ -106,6 +107,12 @@ async function main(argv: string[]) {
       const { out, gens } = cmdGen([]);
       console.log(`generated ${gens.length} designs into ${path.relative(process.cwd(), out) || '.'}/ in ${gens.reduce((s, g) => s + g.ms, 0).toFixed(0)} ms\n`);
       if (!cmdLint(out)) process.exit(1);
+      return;
+    }
+    case 'conformance': {
+      const { main: conformance } = await import('./conformance.ts');
+      const code = await conformance(rest);
+      if (code !== 0) process.exit(code);
       return;
     }
     case 'bench': {

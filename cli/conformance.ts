@@ -1,0 +1,68 @@
+// `toe conformance DIR`: every packetdrill script under DIR against the TOE model (sim/packetdrill/toe-target.ts).
+import path from 'node:path';
+import { formatResult } from '../sim/packetdrill/runner/index.ts';
+import { TOLERANCE_RULES, type ToleranceRule } from '../sim/packetdrill/runner/tolerance.ts';
+import {
+  comparePassList, CONFORMANCE_DEFINES, scopePassList, CONFORMANCE_RULES, formatFolders, formatReasons, readPassList, runToeConformance,
+} from '../sim/packetdrill/toe-conformance.ts';
+
+export const HELP = `usage: toe conformance DIR [--rules a,b|none] [--define A,B|none] [--pcap OUTDIR] [--pass-list FILE] [--verbose]
+  Runs every .pkt under DIR against the TOE model and prints counts per folder, the most common
+  failure reasons, the runner's summary table and a JSON line {"passed":N,"failed":N,"unsupported":N,"total":N}.
+  --rules      tolerance rules (default ${CONFORMANCE_RULES.join(',')}; known: ${TOLERANCE_RULES.join(', ')}; none = strict)
+  --define     #ifdef macros (default ${CONFORMANCE_DEFINES.join(',')}: the RFC branch of the FreeBSD suite)
+  --pcap       write OUTDIR/<script>.pcap for every script run
+  --pass-list  compare with a recorded pass list (test/packetdrill/toe/pass-list.json): exit 1 only on a regression
+  --verbose    print every failure in full
+Exit status: 0 when nothing failed (or, with --pass-list, nothing regressed), 1 otherwise, 2 on bad usage.`;
+
+export async function main(args: string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) { console.log(HELP); return 0; }
+  let dir: string | undefined, pcapDir: string | undefined, passList: string | undefined;
+  let rules: string[] = [...CONFORMANCE_RULES], defines: string[] = [...CONFORMANCE_DEFINES], verbose = false;
+  const list = (v: string | undefined, what: string) => {
+    if (v === undefined) throw new UsageError(`${what} needs a value`);
+    return v === 'none' ? [] : v.split(',').filter(Boolean);
+  };
+  try {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === '--rules') rules = list(args[++i], '--rules');
+      else if (a === '--define') defines = list(args[++i], '--define');
+      else if (a === '--pcap') pcapDir = args[++i] ?? fail('--pcap needs a folder');
+      else if (a === '--pass-list') passList = args[++i] ?? fail('--pass-list needs a file');
+      else if (a === '--verbose') verbose = true;
+      else if (a.startsWith('-')) fail(`unknown option ${a}`);
+      else if (dir === undefined) dir = a;
+      else fail(`one folder only (got ${dir} and ${a})`);
+    }
+    if (dir === undefined) fail('a folder of .pkt scripts is required');
+    for (const r of rules) if (!TOLERANCE_RULES.includes(r as ToleranceRule)) fail(`unknown tolerance rule '${r}' (known: ${TOLERANCE_RULES.join(', ')})`);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`toe conformance: ${e.message}\n${HELP}`);
+    return 2;
+  }
+
+  const run = runToeConformance(path.resolve(dir), { rules: rules as ToleranceRule[], defines, pcapDir });
+  const { results, counts } = run.run;
+  console.log(`TOE model vs ${dir}: ${results.length} scripts in ${(run.wallMs / 1000).toFixed(1)} s; rules: ${rules.join(',') || 'none'}; defines: ${defines.join(',') || 'none'}\n`);
+  for (const r of results) if (verbose && r.status !== 'pass') console.log(`${formatResult(r)}\n`);
+  console.log(formatFolders(run.folders));
+  if (run.reasons.length > 0) console.log(`\nmost common failure reasons:\n${formatReasons(run.reasons)}`);
+  console.log(`\n${run.run.table}`);
+  let status = counts.failed > 0 ? 1 : 0;
+  if (passList) {
+    const cmp = comparePassList(results, scopePassList(readPassList(passList), results));
+    console.log(`\npass list ${passList}: ${cmp.regressed.length} regressed, ${cmp.newlyPassing.length} newly passing, ${cmp.missing.length} missing`);
+    for (const r of cmp.regressed) console.log(`  REGRESSED ${r.file}: ${r.failure?.message ?? r.unsupported?.[0]?.reason ?? r.status}`);
+    for (const f of cmp.newlyPassing) console.log(`  newly passing ${f}`);
+    for (const f of cmp.missing) console.log(`  missing ${f}`);
+    status = cmp.regressed.length > 0 ? 1 : 0;
+  }
+  console.log(run.run.json);
+  return status;
+}
+
+class UsageError extends Error {}
+function fail(msg: string): never { throw new UsageError(msg); }
