@@ -67,6 +67,16 @@ export const EVENT_DEFS = {
    * the send window changed. snd_una / snd_wnd are the values after the update (snd_wnd scaled).
    */
   ACK: { code: 8, fields: { conn: 16, snd_una: 32, snd_wnd: 32, advanced: 1, dup: 1, wnd_changed: 1 } },
+  /**
+   * The SACK blocks of an accepted segment (SACK negotiated), as parsed, up to 4: posted just before that
+   * segment's ACK event, so the hot-path ACK event stays one bus word. snd_una: after the segment's ACK field.
+   */
+  SACK_RCVD: {
+    code: 11, fields: {
+      conn: 16, snd_una: 32, count: 3,
+      left0: 32, right0: 32, left1: 32, right1: 32, left2: 32, right2: 32, left3: 32, right3: 32,
+    },
+  },
   /** COPY_IN finished: `copied` bytes of host request `req` are now in the send queue; nomem: the pool ran dry. */
   COPY_DONE: { code: 9, fields: { conn: 16, req: 16, copied: 32, nomem: 1 } },
   /** skb blocks were freed after a COPY_IN hit nomem (sent once per nomem episode). */
@@ -110,8 +120,12 @@ export const COMMAND_DEFS = {
       mss: 16, ws_ok: 1, ws: 4, sack_ok: 1, ts_ok: 1, ts_ecr: 32,
     },
   },
-  /** A pure ACK from the TCB: now, delayed (the hardware's delayed-ACK policy), or a rate-limited challenge ACK. */
-  TX_ACK: { code: 6, fields: { conn: 16, mode: 2 } },
+  /**
+   * A pure ACK from the TCB: now, delayed (the hardware's delayed-ACK policy), or a rate-limited challenge ACK.
+   * dsack_left != dsack_right: this ACK (only this one) reports [dsack_left, dsack_right) as a D-SACK block
+   * (RFC 2883) ahead of the connection's SACK blocks.
+   */
+  TX_ACK: { code: 6, fields: { conn: 16, mode: 2, dsack_left: 32, dsack_right: 32 } },
   /** A RST for a segment with no connection (RFC 9293 §3.10.7.1): flags RST or RST|ACK. */
   TX_RST: { code: 7, fields: { remote_ip: 32, remote_port: 16, local_port: 16, seq: 32, ack: 32, flags: 9 } },
   TIMER_SET: { code: 8, fields: { conn: 16, timer: 2, delay_us: 32 } },
@@ -137,6 +151,19 @@ export const COMMAND_DEFS = {
   },
   /** Post a message to the other core's event queue (arrives as a MAIL event). */
   MAIL: { code: 15, fields: { conn: 16, msg: 4, arg: 32 } },
+  /**
+   * The connection's SACK blocks (RFC 2018 §4: the block with the most recent segment first, then the most
+   * recently reported others), the same count + four blocks as blocks/ack_tx's ACK event. The hardware keeps them
+   * in the TCB and puts them into every segment carrying ACK it builds for the connection: blocks at or below
+   * RCV.NXT are left out, at most 4 are sent (3 beside timestamps), and on a data segment only as many as fit
+   * within SND_MSS. count 0: none.
+   */
+  SACK_SET: {
+    code: 16, fields: {
+      conn: 16, count: 3,
+      left0: 32, right0: 32, left1: 32, right1: 32, left2: 32, right2: 32, left3: 32, right3: 32,
+    },
+  },
 } as const satisfies Record<string, RecordDef>;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -169,8 +196,17 @@ export const TcbField = {
   RX_MODE: 13,
   /** Receive buffer bytes: the receive window is RCVBUF minus data queued for the user. */
   RCVBUF: 14,
+  /** The peer's MSS as we use it: payload plus options of a segment we send stay within it. */
+  SND_MSS: 15,
+  /** SackMode: SACK blocks (SACK_SET) and D-SACK (RFC 2883) on the hardware's own duplicate ACKs. */
+  SACK_MODE: 16,
 } as const;
 export type TcbFieldId = (typeof TcbField)[keyof typeof TcbField];
+
+export const SackMode = { OFF: 0, SACK: 1, SACK_DSACK: 2 } as const;
+
+/** SACK blocks a SACK_SET carries (and the most any segment carries: four fit in the 40-byte option space). */
+export const MAX_SACK_BLOCKS = 4;
 
 export const TimerId = { RTO: 0, PERSIST: 1, TIME_WAIT: 2 } as const;
 export type TimerIdCode = (typeof TimerId)[keyof typeof TimerId];
@@ -298,4 +334,10 @@ export function unpackRecord(words: readonly bigint[], space: 'event' | 'command
   const out: Record<string, number | string> = { kind };
   for (const f of layoutOf(def)) out[f.name] = Number((words[f.word]! >> BigInt(f.bit)) & ((1n << BigInt(f.width)) - 1n));
   return out as unknown as FwEvent | FwCommand;
+}
+
+/** The blocks of a SACK_RCVD event or a SACK_SET command, in order. */
+export function sackBlocksOf(rec: EventOf<'SACK_RCVD'> | CommandOf<'SACK_SET'>): { left: number; right: number }[] {
+  const r = rec as unknown as Record<string, number>;
+  return Array.from({ length: Math.min(rec.count, MAX_SACK_BLOCKS) }, (_, i) => ({ left: r[`left${i}`]!, right: r[`right${i}`]! }));
 }

@@ -7,6 +7,8 @@ export interface FwConfig {
   /** Our window-scale shift, offered in SYNs; -1: do not offer the option. */
   wscale: number;
   sack: boolean;
+  /** With SACK: report duplicate segments as D-SACK blocks (RFC 2883). */
+  dsack: boolean;
   timestamps: boolean;
   /** Receive buffer per connection (bytes): the largest window advertised. */
   rcvbuf: number;
@@ -44,6 +46,7 @@ export const DEFAULT_FW_CONFIG: FwConfig = {
   mss: 1460,
   wscale: 4,
   sack: true,
+  dsack: true,
   timestamps: true,
   rcvbuf: 256 * 1024,
   sndbuf: 256 * 1024,

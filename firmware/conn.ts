@@ -10,6 +10,9 @@ export const State = {
 export type StateCode = (typeof State)[keyof typeof State];
 export const stateName = (s: number): string => Object.entries(State).find(([, v]) => v === s)?.[0] ?? `?${s}`;
 
+/** A sequence range [left, right) (SACK blocks). */
+export interface SeqBlock { left: number; right: number }
+
 /** Out-of-order data held by the RX core: [seq, seq + len) in skb, then a FIN if fin. */
 export interface OooEntry { seq: number; len: number; skb: number; fin: boolean }
 
@@ -36,6 +39,10 @@ export class FwConn {
   irs = 0;
   rcvNxt = 0;
   ooo: OooEntry[] = [];
+  /** What `ooo` covers as merged blocks, most recently touched first (RFC 2018 §4; sack-rx.ts). */
+  sacks: SeqBlock[] = [];
+  /** The blocks last written to the hardware with SACK_SET. */
+  sacksSent: SeqBlock[] = [];
   finAcked = false;
 
   // Send side (TX core).
@@ -59,6 +66,10 @@ export class FwConn {
   caAcked = 0;
   dupAcks = 0;
   inRecovery = false;
+  /** SACK scoreboard (sack-tx.ts): blocks above SND.UNA the peer holds, sorted; cleared on a timeout. */
+  sacked: SeqBlock[] = [];
+  /** RFC 6675 HighRxt: holes below it were retransmitted in this recovery. */
+  highRxt = 0;
   recover = 0;
   /** RFC 6298 state, microseconds; srtt 0 = no sample yet. */
   srtt = 0; rttvar = 0; rto = 0;

@@ -28,6 +28,7 @@ export const DEFAULT_COSTS: CostTable = {
     SEG: 90, // state machine step
     WND_OPEN: 30,
     ACK: 70, // NewReno, RTT sample, RTO restart
+    SACK_RCVD: 20, // plus perOooEntry per block and scoreboard entry
     COPY_DONE: 40,
     MEM_AVAILABLE: 30,
     TIMER: 60,

@@ -8,9 +8,10 @@ import {
 } from './api.ts';
 import type { CoreContext, FirmwareCore } from './context.ts';
 import type { FwConfig } from './config.ts';
-import { ConnTable, State, type FwConn } from './conn.ts';
+import { ConnTable, State, type FwConn, type SeqBlock } from './conn.ts';
 import { initialWindow } from './newreno.ts';
 import { rttSample } from './rtt.ts';
+import { dsackRange, sackRecord, sackSync, sackTrim } from './sack-rx.ts';
 import { seqAdd, seqGeq, seqGt, seqLeq, seqLt, seqMax } from './seq.ts';
 import { cancelTimer, negotiate, programSynSent, programTcb, sendSyn, setTimer, tcbWrite } from './tcb.ts';
 import type { CostTable } from './costs.ts';
@@ -56,6 +57,8 @@ export class RxCore implements FirmwareCore {
 
   private onNoConn(ev: EventOf<'SEG_NOCONN'>, ctx: CoreContext): void {
     if (ev.flags & Flag.RST) return; // never answer a RST
+    // RFC 9293 §3.10.7.2, LISTEN: a segment with neither SYN nor ACK (nor RST) is dropped, not reset.
+    if (!(ev.flags & (Flag.SYN | Flag.ACK)) && this.listeners.has(ev.local_port)) return;
     if ((ev.flags & (Flag.SYN | Flag.ACK)) === Flag.SYN && this.listeners.has(ev.local_port)) {
       if (this.passiveOpen(ev, ctx)) return;
       this.stats.synDropped++;
@@ -197,7 +200,7 @@ export class RxCore implements FirmwareCore {
         this.freeSkb(ctx, ev.skb);
         if (c.state === State.SYN_RECEIVED && (ev.flags & Flag.ACK) && ev.ack_unsent) return this.resetSeg(c, ctx, ev.ack);
         if (c.state === State.TIME_WAIT && (ev.flags & Flag.FIN)) setTimer(ctx, c, TimerId.TIME_WAIT, this.cfg.timeWaitUs);
-        return this.ack(ctx, c, AckMode.NOW);
+        return this.ack(ctx, c, AckMode.NOW, this.dsackFor(c, ev));
       case Verdict.IN_ORDER:
       case Verdict.OUT_OF_ORDER:
         return this.onAcceptable(c, ev, ctx);
@@ -223,15 +226,21 @@ export class RxCore implements FirmwareCore {
     // ACK would start an ACK storm with a peer that has a gap too.
     const hadGap = c.ooo.length > 0;
     const stateBefore = c.state;
+    const dsack = this.dsackFor(c, ev); // before this segment changes what we hold
     if (seqLeq(ev.first_seq, c.rcvNxt)) {
       this.deliver(c, ctx, ev.skb, ev.first_seq, ev.accept_len, ev.fin === 1);
       this.releaseHeld(c, ctx);
+      sackTrim(c.sacks, c.rcvNxt);
+      if (c.sackOk) sackSync(c, ctx);
       const finConsumed = c.state !== stateBefore && c.state !== State.FIN_WAIT_2;
-      if (finConsumed || hadGap) this.ack(ctx, c, AckMode.NOW);
+      if (finConsumed || hadGap || dsack) this.ack(ctx, c, AckMode.NOW, dsack);
       else if (ev.accept_len > 0) this.ack(ctx, c, AckMode.DELAYED);
     } else if (ev.accept_len > 0 || ev.fin) {
-      this.hold(c, ctx, { seq: ev.first_seq, len: ev.accept_len, skb: ev.skb, fin: ev.fin === 1 });
-      this.ack(ctx, c, AckMode.NOW); // a duplicate ACK at once (RFC 5681 §4.2)
+      const e = { seq: ev.first_seq, len: ev.accept_len, skb: ev.skb, fin: ev.fin === 1 };
+      // A block reports data, not the FIN (as FreeBSD does): a FIN-only segment adds no block.
+      if (this.hold(c, ctx, e) && e.len > 0) sackRecord(c.sacks, e.seq, seqAdd(e.seq, e.len));
+      if (c.sackOk) sackSync(c, ctx);
+      this.ack(ctx, c, AckMode.NOW, dsack); // a duplicate ACK at once (RFC 5681 §4.2)
     }
     // Back to the hardware fast path when nothing is held (refused by the hardware while segments of this
     // connection still wait in our queue; the last of them asks again).
@@ -310,17 +319,26 @@ export class RxCore implements FirmwareCore {
     }
   }
 
-  private hold(c: FwConn, ctx: CoreContext, e: { seq: number; len: number; skb: number; fin: boolean }): void {
+  /** Hold an out-of-order segment; false when it was dropped (no room), so it must not be SACKed. */
+  private hold(c: FwConn, ctx: CoreContext, e: { seq: number; len: number; skb: number; fin: boolean }): boolean {
     const end = seqAdd(e.seq, e.len);
     const covered = c.ooo.some((h) => seqLeq(h.seq, e.seq) && seqGeq(seqAdd(h.seq, h.len), end) && (h.fin || !e.fin));
     ctx.charge(this.costs.perOooEntry * c.ooo.length);
     if (covered || c.ooo.length >= this.cfg.maxOoo) {
       if (!covered) this.stats.oooDropped++;
-      return this.freeSkb(ctx, e.skb);
+      this.freeSkb(ctx, e.skb);
+      return covered;
     }
     this.stats.oooHeld++;
     const at = c.ooo.findIndex((h) => seqGt(h.seq, e.seq));
     c.ooo.splice(at < 0 ? c.ooo.length : at, 0, e);
+    return true;
+  }
+
+  /** RFC 2883: the part of this segment we already had, to report in the ACK it gets (D-SACK enabled). */
+  private dsackFor(c: FwConn, ev: EventOf<'SEG'>): SeqBlock | undefined {
+    if (!c.sackOk || !this.cfg.dsack || ev.len === 0) return undefined;
+    return dsackRange(c.sacks, c.rcvNxt, ev.seq, seqAdd(ev.seq, ev.len));
   }
 
   /** Deliver held segments that RCV.NXT has reached, in sequence order. */
@@ -349,6 +367,8 @@ export class RxCore implements FirmwareCore {
       default: break;
     }
     for (const e of c.ooo.splice(0)) this.freeSkb(ctx, e.skb); // nothing lies beyond a FIN
+    c.sacks = [];
+    if (c.sackOk) sackSync(c, ctx);
   }
 
   private enterTimeWait(c: FwConn, ctx: CoreContext): void {
@@ -398,6 +418,7 @@ export class RxCore implements FirmwareCore {
    */
   private teardown(c: FwConn, ctx: CoreContext, reason: number, notifyHost: boolean): void {
     for (const e of c.ooo.splice(0)) this.freeSkb(ctx, e.skb);
+    c.sacks = []; c.sacksSent = [];
     ctx.issue(command('CONN_DELETE', { conn: c.id }));
     const wasConnecting = c.state === State.SYN_SENT || (c.state === State.SYN_RECEIVED && !c.passive);
     c.state = State.CLOSED;
@@ -421,8 +442,8 @@ export class RxCore implements FirmwareCore {
     ctx.issue(command('TX_RST', { remote_ip: c.remoteIp, remote_port: c.remotePort, local_port: c.localPort, seq: segAck, flags: Flag.RST }));
   }
 
-  private ack(ctx: CoreContext, c: FwConn, mode: number): void {
-    ctx.issue(command('TX_ACK', { conn: c.id, mode }));
+  private ack(ctx: CoreContext, c: FwConn, mode: number, dsack?: SeqBlock): void {
+    ctx.issue(command('TX_ACK', { conn: c.id, mode, dsack_left: dsack?.left ?? 0, dsack_right: dsack?.right ?? 0 }));
   }
 
   private freeSkb(ctx: CoreContext, skb: number): void {

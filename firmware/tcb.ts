@@ -1,5 +1,5 @@
 // Helpers both cores use to program the hardware: TCB writes at the handshake, the SYN (and its retransmission).
-import { command, Flag, RxMode, TcbField, TimerId, type TcbFieldId } from './api.ts';
+import { command, Flag, RxMode, SackMode, TcbField, TimerId, type TcbFieldId } from './api.ts';
 import type { CoreContext } from './context.ts';
 import type { FwConfig } from './config.ts';
 import { State, type FwConn } from './conn.ts';
@@ -55,6 +55,8 @@ export function programTcb(ctx: CoreContext, c: FwConn, cfg: FwConfig, mode: num
   tcbWrite(ctx, c, TcbField.TS_ENABLED, c.tsOk ? 1 : 0);
   tcbWrite(ctx, c, TcbField.TS_RECENT, c.tsRecent);
   tcbWrite(ctx, c, TcbField.RCVBUF, rcvbufFor(c, cfg));
+  tcbWrite(ctx, c, TcbField.SND_MSS, c.sndMss + (c.tsOk ? 12 : 0));
+  tcbWrite(ctx, c, TcbField.SACK_MODE, !c.sackOk ? SackMode.OFF : cfg.dsack ? SackMode.SACK_DSACK : SackMode.SACK);
   tcbWrite(ctx, c, TcbField.RX_MODE, mode);
 }
 

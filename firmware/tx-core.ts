@@ -2,31 +2,35 @@
 // (waiting for memory when they do not: the paper's wait_for_tcp_memory), segments it to the MSS within
 // min(cwnd, peer window), retransmits (RFC 6298 RTO with Karn's rule and backoff, RFC 5681/6582 NewReno fast
 // retransmit and recovery), probes zero windows (persist timer), optional Nagle, and sends the FIN.
-import { command, Flag, HostNote, HostStatus, Mail, TimerId, type EventOf, type FwEvent } from './api.ts';
+import { command, sackBlocksOf, Flag, HostNote, HostStatus, Mail, TimerId, type EventOf, type FwEvent } from './api.ts';
 import type { CoreContext, FirmwareCore } from './context.ts';
 import type { FwConfig } from './config.ts';
 import type { CostTable } from './costs.ts';
 import { ConnTable, State, type FwConn } from './conn.ts';
 import { onDupAck, onNewAck, onTimeout } from './newreno.ts';
 import { persistInterval, rtoBackoff, rttSample } from './rtt.ts';
+import { nextHole, sackedAt, scoreboardAdd, scoreboardTrim } from './sack-tx.ts';
 import { seqAdd, seqDiff, seqGeq, seqGt, seqLt, seqMax } from './seq.ts';
 import { cancelTimer, sendSyn, setTimer } from './tcb.ts';
 
 export interface TxCoreStats {
   segments: number; bytes: number; retransmits: number; fastRetransmits: number; timeouts: number;
   probes: number; copyNomem: number; rttSamples: number;
+  /** Holes retransmitted from the SACK scoreboard. */
+  sackRetransmits: number;
 }
 
 export class TxCore implements FirmwareCore {
   readonly name = 'tx';
   private readonly waitingMem = new Set<number>();
-  readonly stats: TxCoreStats = { segments: 0, bytes: 0, retransmits: 0, fastRetransmits: 0, timeouts: 0, probes: 0, copyNomem: 0, rttSamples: 0 };
+  readonly stats: TxCoreStats = { segments: 0, bytes: 0, retransmits: 0, fastRetransmits: 0, timeouts: 0, probes: 0, copyNomem: 0, rttSamples: 0, sackRetransmits: 0 };
 
   constructor(private readonly conns: ConnTable, private readonly cfg: FwConfig, private readonly costs: CostTable) {}
 
   handle(ev: FwEvent, ctx: CoreContext): void {
     switch (ev.kind) {
       case 'ACK': return this.onAck(ev, ctx);
+      case 'SACK_RCVD': return this.onSackBlocks(ev, ctx);
       case 'COPY_DONE': return this.onCopyDone(ev, ctx);
       case 'MEM_AVAILABLE': return this.onMemAvailable(ctx);
       case 'TIMER': return this.onTimer(ev, ctx);
@@ -96,9 +100,22 @@ export class TxCore implements FirmwareCore {
 
   // ---- acknowledgments ----
 
+  /** The peer's SACK blocks (the ACK event of the same segment follows): into the scoreboard. */
+  private onSackBlocks(ev: EventOf<'SACK_RCVD'>, ctx: CoreContext): void {
+    const c = this.live(ev.conn);
+    if (!c || !c.sackOk) return;
+    ctx.charge(this.costs.perOooEntry * (ev.count + c.sacked.length));
+    scoreboardTrim(c.sacked, ev.snd_una);
+    scoreboardAdd(c.sacked, sackBlocksOf(ev), seqMax(ev.snd_una, c.sndUna), c.sndMax);
+  }
+
   private onAck(ev: EventOf<'ACK'>, ctx: CoreContext): void {
     const c = this.live(ev.conn);
     if (!c) return;
+    scoreboardTrim(c.sacked, ev.snd_una);
+    // Reneging: the cumulative ACK stops at the start of data the receiver SACKed (a receiver that keeps what it
+    // SACKs never does that). Forget the scoreboard and resend from SND.UNA.
+    if (c.sacked.length > 0 && c.sacked[0]!.left === ev.snd_una) { c.sacked = []; c.sndNxt = ev.snd_una; }
     if (ev.advanced && seqGt(ev.snd_una, c.sndUna)) {
       const acked = seqDiff(ev.snd_una, c.sndUna);
       c.sndUna = ev.snd_una;
@@ -112,14 +129,22 @@ export class TxCore implements FirmwareCore {
       }
       const releasable = seqLt(c.sndUna, c.queuedEnd) ? c.sndUna : c.queuedEnd;
       if (seqGt(releasable, seqAdd(c.iss, 1))) ctx.issue(command('SQ_RELEASE', { conn: c.id, upto: releasable }));
-      if (c.txOpen && onNewAck(c, acked) === 'retransmit') this.retransmitHead(c, ctx);
+      if (c.txOpen && onNewAck(c, acked) === 'retransmit') this.retransmitLost(c, ctx);
       // RFC 6298 §5.2/5.3: stop the timer when everything is acknowledged, else restart it.
       if (c.sndUna === c.sndMax) { if (c.rtoArmed) { cancelTimer(ctx, c, TimerId.RTO); c.rtoArmed = false; } }
       else this.armRto(c, ctx);
       this.pumpCopy(c, ctx);
     } else if (ev.dup && c.txOpen && ev.snd_wnd > 0) {
       const r = onDupAck(c);
-      if (r === 'fast-retransmit') { this.stats.fastRetransmits++; c.rttActive = false; this.retransmitHead(c, ctx); this.armRto(c, ctx); }
+      if (r === 'fast-retransmit') {
+        this.stats.fastRetransmits++;
+        c.rttActive = false;
+        c.highRxt = c.sndUna;
+        this.retransmitLost(c, ctx);
+        this.armRto(c, ctx);
+      } else if (r === 'inflate' && this.retransmitHole(c, ctx)) {
+        c.cwnd -= c.sndMss; // the segment that left the network is replaced by a hole, not by new data
+      }
     } else if (c.sndUna === c.sndMax && c.rtoArmed) {
       cancelTimer(ctx, c, TimerId.RTO); // the RX core moved SND.UNA at establishment
       c.rtoArmed = false;
@@ -144,7 +169,10 @@ export class TxCore implements FirmwareCore {
       const wnd = Math.min(c.cwnd, c.sndWnd);
       const room = wnd - seqDiff(c.sndNxt, c.sndUna);
       if (unsent > 0) {
-        const len = Math.min(c.sndMss, unsent, room);
+        // Going back after a timeout: SACKed data is not sent again.
+        const skip = seqLt(c.sndNxt, c.sndMax) ? sackedAt(c, c.sndNxt) : undefined;
+        if (skip) { c.sndNxt = skip.right; continue; }
+        const len = Math.min(c.sndMss, unsent, room, this.untilSacked(c));
         if (len <= 0) break;
         if (len < c.sndMss && len < unsent && len < (c.maxSndWnd >>> 1)) break; // sender SWS avoidance (RFC 9293 §3.8.6.2.1)
         const outstanding = c.sndUna !== c.sndMax;
@@ -160,6 +188,13 @@ export class TxCore implements FirmwareCore {
     // Data waiting, nothing outstanding, and a window that is zero or too small to use (sender SWS avoidance):
     // the persist timer probes a zero window (RFC 9293 §3.8.6.1) and overrides SWS avoidance (§3.8.6.2.1).
     if (seqLt(c.sndNxt, c.queuedEnd) && c.sndUna === c.sndMax && !c.persistArmed && !c.rtoArmed) this.armPersist(c, ctx);
+  }
+
+  /** Bytes from SND.NXT to the next SACKed block (a resent segment stops there). */
+  private untilSacked(c: FwConn): number {
+    if (!seqLt(c.sndNxt, c.sndMax)) return Infinity;
+    const b = c.sacked.find((x) => seqGt(x.left, c.sndNxt));
+    return b ? seqDiff(b.left, c.sndNxt) : Infinity;
   }
 
   private finReady(c: FwConn): boolean {
@@ -186,6 +221,26 @@ export class TxCore implements FirmwareCore {
     if (seqGt(end, c.sndNxt)) c.sndNxt = end;
     if (seqGt(end, c.sndMax)) c.sndMax = end;
     if (!c.rtoArmed) this.armRto(c, ctx);
+  }
+
+  /**
+   * Fast retransmit or a partial ACK: with a SACK scoreboard, the next hole not yet retransmitted in this
+   * recovery (RFC 6675 §4: never SACKed data); without one, the first unacknowledged segment (NewReno).
+   */
+  private retransmitLost(c: FwConn, ctx: CoreContext): void {
+    if (!this.retransmitHole(c, ctx)) this.retransmitHead(c, ctx);
+  }
+
+  /** One segment from the next hole at or after HighRxt; false when the scoreboard shows none. */
+  private retransmitHole(c: FwConn, ctx: CoreContext): boolean {
+    if (!c.sackOk || c.sacked.length === 0) return false;
+    const hole = nextHole(c.sacked, seqMax(c.highRxt, c.sndUna));
+    if (!hole) return false;
+    const len = Math.min(c.sndMss, seqDiff(hole.right, hole.left));
+    this.stats.sackRetransmits++;
+    this.segment(c, ctx, hole.left, len, false);
+    c.highRxt = seqAdd(hole.left, len);
+    return true;
   }
 
   /** Resend the first unacknowledged segment (fast retransmit, NewReno partial ACK, RTO). */
@@ -238,6 +293,8 @@ export class TxCore implements FirmwareCore {
     if (++c.retries > this.cfg.maxRetries) return this.timedOut(c, ctx);
     this.stats.timeouts++;
     onTimeout(c, c.retries === 1);
+    // The scoreboard is kept (RFC 2018 Errata 1610, as Linux): the go-back-N below skips SACKed data; if the
+    // receiver turns out to have reneged (onAck), it is dropped and everything is resent.
     rtoBackoff(c, this.cfg);
     c.sndNxt = c.sndUna; // go back: resend from the first unacknowledged byte as the window allows
     this.retransmitHead(c, ctx);

@@ -65,8 +65,11 @@ export class ToeTarget implements PacketdrillTarget {
   readonly sched = new Scheduler();
   readonly toe: Toe;
   /** Why a call was refused where the reason is not obvious from the errno (unsupported options). */
-  readonly notes: string[] = [];
+  private readonly noteLines: string[] = [];
   private readonly out: EmittedFrame[] = [];
+
+  /** The runner copies these into RunResult.notes. */
+  notes(): readonly string[] { return this.noteLines; }
   private readonly fds = new Map<number, ToeFd>();
   private t = 0;
   /** Connections closed while still connecting: aborted once the firmware names them. */
@@ -281,7 +284,7 @@ export class ToeTarget implements PacketdrillTarget {
     const why = opt === 'TCP_NODELAY'
       ? `Nagle is ${this.toe.fwCfg.nagle ? 'on' : 'off'} for every connection (firmware config nagle)`
       : `${opt} is fixed for every connection by the firmware configuration (${opt === 'TCP_MAXSEG' ? 'mss' : opt === 'SO_RCVBUF' ? 'rcvbuf' : 'sndbuf'})`;
-    this.notes.push(`setsockopt(${fd}, ${opt}, ${value}): ENOPROTOOPT: ${why}`);
+    this.noteLines.push(`setsockopt(${fd}, ${opt}, ${value}): ENOPROTOOPT: ${why}`);
     return err('ENOPROTOOPT');
   }
 

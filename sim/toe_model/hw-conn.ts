@@ -11,6 +11,11 @@ export class HwConn {
   // TCB (written by the firmware with TCB_WRITE, kept current by the RX and TX paths).
   rcvNxt = 0; sndUna = 0; sndNxt = 0; sndWnd = 0; sndWl1 = 0; sndWl2 = 0; maxSndWnd = 0;
   sndWscale = 0; rcvWscale = 0; rcvMss = 536; tsEnabled = false; tsRecent = 0; rxMode = 1; rcvbuf = 65535;
+  /** Peer's MSS as used: payload plus options of a data segment stay within it. */
+  sndMss = 536;
+  /** SackMode; the SACK blocks from SACK_SET, most recent first (the ACK event's sack_count / sack[4] fields). */
+  sackMode = 0;
+  sack: { left: number; right: number }[] = [];
   /** Right edge of the window last advertised (RCV.WND = rcvEdge - RCV.NXT; never moves left). */
   rcvEdge = 0;
 

@@ -5,7 +5,7 @@
 // through their event and command FIFOs. Verdicts come from sim/tcp/seq-check-model.ts: the same reference model
 // the seq_check RTL is proven against.
 import {
-  AckMode, event, Flag, HostNote, NO_SKB, RxMode, TcbField, TimerId, Verdict,
+  AckMode, event, Flag, HostNote, MAX_SACK_BLOCKS, sackBlocksOf, NO_SKB, RxMode, SackMode, TcbField, TimerId, Verdict,
   type CommandOf, type FwCommand, type FwEvent,
 } from '../../firmware/api.ts';
 import { DEFAULT_FW_CONFIG, type FwConfig } from '../../firmware/config.ts';
@@ -205,6 +205,8 @@ export class Toe {
         c.sndWnd = v.seg_wnd; c.sndWl1 = h.seq; c.sndWl2 = h.ack;
         if (v.seg_wnd > c.maxSndWnd) c.maxSndWnd = v.seg_wnd;
       }
+      const sack = c.sackMode !== SackMode.OFF ? rxSackFields(h.options) : undefined;
+      if (sack) this.txCore.post(event('SACK_RCVD', { conn: c.id, snd_una: c.sndUna, ...sack }));
       if (v.ack_advance || v.dup_ack || wndChanged) {
         this.txCore.post(event('ACK', {
           conn: c.id, snd_una: c.sndUna, snd_wnd: Math.min(c.sndWnd, 0xffffffff), advanced: v.ack_advance ? 1 : 0,
@@ -218,8 +220,14 @@ export class Toe {
 
     const plain = !has(Flag.SYN) && !has(Flag.FIN) && !has(Flag.RST);
     if (c.rxMode === RxMode.FAST && plain) {
-      if (v.verdict === Verdict.IN_ORDER) return this.fastDeliver(c, f.payload.subarray(v.trim_front, v.trim_front + v.accept_len));
-      if (v.verdict === Verdict.DUPLICATE || v.verdict === Verdict.SEND_ACK) return this.sendAck(c);
+      if (v.verdict === Verdict.IN_ORDER) {
+        // Partly a duplicate (it starts below RCV.NXT): ACK at once, reporting the old part (RFC 2883).
+        const dsack = v.trim_front > 0 ? this.dsackOf(c, h.seq, v.trim_front) : undefined;
+        this.fastDeliver(c, f.payload.subarray(v.trim_front, v.trim_front + v.accept_len));
+        if (dsack) this.sendAck(c, dsack);
+        return;
+      }
+      if (v.verdict === Verdict.DUPLICATE || v.verdict === Verdict.SEND_ACK) return this.sendAck(c, this.dsackOf(c, h.seq, f.payload.length));
       if (v.verdict === Verdict.CHALLENGE_ACK) return this.challengeAck(c);
       if (v.verdict === Verdict.OUT_OF_ORDER && v.accept_len === 0) return; // a pure ACK beyond a gap: its ACK field was all it had
       if (v.verdict === Verdict.OUT_OF_ORDER && this.cfg.faults.oooAsInOrder) return this.fastDeliver(c, f.payload.subarray(v.trim_front, v.trim_front + v.accept_len));
@@ -311,10 +319,34 @@ export class Toe {
     if (c.delackTimer) { c.delackTimer.cancelled = true; c.delackTimer = undefined; }
   }
 
-  private sendAck(c: HwConn): void {
+  private sendAck(c: HwConn, dsack?: { left: number; right: number }): void {
     this.acked(c);
     this.stats.txPureAcks++;
-    this.emit(c.remoteMac, c.remoteIp, c.localPort, c.remotePort, c.sndNxt, c.rcvNxt, Flag.ACK, this.advertise(c), this.tsOption(c));
+    const window = this.advertise(c);
+    this.emit(c.remoteMac, c.remoteIp, c.localPort, c.remotePort, c.sndNxt, c.rcvNxt, Flag.ACK, window, [...this.tsOption(c), ...this.sackOption(c, 0, dsack)]);
+  }
+
+  /**
+   * NOP NOP SACK after the timestamps (Linux's layout, as blocks/ack_tx builds it): a one-shot D-SACK block first,
+   * then the TCB's blocks that lie above RCV.NXT; at most 4, or 3 beside timestamps (40 option bytes), and on a
+   * data segment only as many as fit in SND_MSS with the payload.
+   */
+  private sackOption(c: HwConn, payloadLen: number, dsack?: { left: number; right: number }): TcpOption[] {
+    if (c.sackMode === SackMode.OFF) return [];
+    const blocks = dsack ? [dsack] : [];
+    for (const b of c.sack) if (seqGt(b.right, c.rcvNxt)) blocks.push({ left: seqGt(b.left, c.rcvNxt) ? b.left : c.rcvNxt, right: b.right });
+    const tsBytes = c.tsEnabled ? 12 : 0;
+    let max = c.tsEnabled ? MAX_SACK_BLOCKS - 1 : MAX_SACK_BLOCKS;
+    if (payloadLen > 0) max = Math.min(max, Math.floor((c.sndMss - payloadLen - tsBytes - 4) / 8));
+    const n = Math.min(blocks.length, Math.max(0, max));
+    return n > 0 ? [{ type: 'nop' }, { type: 'nop' }, { type: 'sack', blocks: blocks.slice(0, n) }] : [];
+  }
+
+  /** The hardware's own D-SACK (RFC 2883) for a duplicate segment it answers on the fast path. */
+  private dsackOf(c: HwConn, seq: number, len: number): { left: number; right: number } | undefined {
+    if (c.sackMode !== SackMode.SACK_DSACK || len === 0 || !seqLt(seq, c.rcvNxt)) return undefined;
+    const end = seqAdd(seq, len);
+    return { left: seq, right: seqLt(end, c.rcvNxt) ? end : c.rcvNxt };
   }
 
   private challengeAck(c: HwConn): void {
@@ -355,7 +387,7 @@ export class Toe {
       case 'TX_ACK': {
         const c = this.conns[cmd.conn];
         if (!c) return this.refuse(cmd, 'no connection');
-        if (cmd.mode === AckMode.NOW) return this.sendAck(c);
+        if (cmd.mode === AckMode.NOW) return this.sendAck(c, cmd.dsack_left !== cmd.dsack_right ? { left: cmd.dsack_left, right: cmd.dsack_right } : undefined);
         if (cmd.mode === AckMode.DELAYED) return this.delayedAck(c, c.rcvMss);
         return this.challengeAck(c);
       }
@@ -383,6 +415,13 @@ export class Toe {
       case 'MAIL': {
         const ev = event('MAIL', { conn: cmd.conn, msg: cmd.msg, arg: cmd.arg });
         return from === 'rx' ? this.txCore.post(ev) : this.rxCore.post(ev);
+      }
+      case 'SACK_SET': {
+        const c = this.conns[cmd.conn];
+        if (!c) return this.refuse(cmd, 'no connection');
+        if (cmd.count > MAX_SACK_BLOCKS) return this.refuse(cmd, `${cmd.count} SACK blocks`);
+        c.sack = sackBlocksOf(cmd);
+        return;
       }
     }
   }
@@ -439,6 +478,8 @@ export class Toe {
         c.rxMode = v;
         break;
       case TcbField.RCVBUF: c.rcvbuf = v; break;
+      case TcbField.SND_MSS: c.sndMss = v; break;
+      case TcbField.SACK_MODE: c.sackMode = v; break;
       default: return this.refuse(cmd, `unknown TCB field ${cmd.field}`);
     }
   }
@@ -456,7 +497,7 @@ export class Toe {
     if (seqGt(end, c.sndNxt)) c.sndNxt = end;
     const window = ackBit ? this.advertise(c) : 0;
     if (ackBit) this.acked(c);
-    const opts = cmd.flags & Flag.RST ? [] : this.tsOption(c);
+    const opts = cmd.flags & Flag.RST ? [] : [...this.tsOption(c), ...(ackBit ? this.sackOption(c, cmd.len) : [])];
     this.emit(c.remoteMac, c.remoteIp, c.localPort, c.remotePort, cmd.seq, ackBit ? c.rcvNxt : 0, cmd.flags, window, opts, payload);
   }
 
@@ -669,3 +710,13 @@ function rxOptions(options: TcpOption[]) {
   return o;
 }
 
+
+/** The RX parser's SACK_RCVD fields: the first four blocks of a SACK option, or undefined without one. */
+function rxSackFields(options: TcpOption[]): ({ count: number } & Record<string, number>) | undefined {
+  const opt = options.find((o) => o.type === 'sack');
+  if (!opt || opt.type !== 'sack' || opt.blocks.length === 0) return undefined;
+  const blocks = opt.blocks.slice(0, MAX_SACK_BLOCKS);
+  const f: { count: number } & Record<string, number> = { count: blocks.length };
+  blocks.forEach((b, i) => { f[`left${i}`] = b.left >>> 0; f[`right${i}`] = b.right >>> 0; });
+  return f;
+}

@@ -46,11 +46,24 @@ export function runDirectory(dir: string, factory: TargetFactory, opts: RunDirOp
   for (const file of findPktFiles(dir)) {
     const rel = path.relative(dir, file);
     if (opts.filter && !opts.filter(rel)) continue;
-    const r = runScriptText(readFileSync(file, 'utf8'), rel, factory, opts);
+    const r = runGuarded(readFileSync(file, 'utf8'), rel, factory, opts);
     if (opts.pcapDir && r.wire.length > 0) writeRunPcap(r, path.join(opts.pcapDir, `${rel.replace(/\.pkt$/, '')}.pcap`));
     results.push(r);
   }
   return { results, counts: summaryCounts(results), table: summaryTable(results), json: summaryJsonLine(results) };
+}
+
+/** One script; an exception from the target (or its factory) fails that script only, with the error as its reason. */
+function runGuarded(text: string, rel: string, factory: TargetFactory, opts: RunOptions): RunResult {
+  try {
+    return runScriptText(text, rel, factory, opts);
+  } catch (e) {
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return {
+      file: rel, status: 'fail', notes: [], wire: [], endTimeUs: 0, eventsRun: 0, tolerance: '',
+      failure: { kind: 'target', line: 0, source: '', scriptTimeUs: null, timeUs: 0, message: `the target threw: ${message}` },
+    };
+  }
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -13,8 +13,11 @@
  *    Frames the script does not expect are caught by the next `>` line (as packetdrill does);
  *    frames left over at the end are noted, not failed.
  *  - A system call on a blocking fd that would block is retried as time advances while later
- *    events run; it must return at its script end time ± tolerance. A new system call may not
- *    start while one is still blocked (one script thread).
+ *    events run; it must return at its script end time ± tolerance. A new system call waits until
+ *    the blocked one has returned (one script thread, as packetdrill's await_idle_thread), then
+ *    starts at once if its own start time has passed.
+ *  - An inbound SYN sets the peer's ISN only while the runner has none (packetdrill takes it when
+ *    the SYN reaches a listening socket or the SYN-ACK a connecting one, never mid-connection).
  *  - ARP requests for the script's address are answered by the runner and are not script packets.
  * The run stops at the first mismatch.
  */
@@ -50,7 +53,8 @@ export interface RunOptions {
 
 export type RunStatus = 'pass' | 'fail' | 'unsupported';
 
-export type FailureKind = 'packet' | 'missing-packet' | 'timing' | 'syscall' | 'script';
+/** `target`: the target threw (runDirectory reports it as that script's failure). */
+export type FailureKind = 'packet' | 'missing-packet' | 'timing' | 'syscall' | 'script' | 'target';
 
 export interface RunFailure {
   kind: FailureKind;
@@ -186,7 +190,7 @@ class ScriptRun {
 
   run(): RunResult {
     const result = (status: RunStatus, extra: Partial<RunResult> = {}): RunResult => ({
-      file: this.script.fileName ?? '(script)', status, notes: [...this.notes, ...this.sys.notes], wire: this.wire,
+      file: this.script.fileName ?? '(script)', status, notes: [...this.notes, ...this.sys.notes, ...(this.target.notes?.() ?? [])], wire: this.wire,
       endTimeUs: this.target.now(), eventsRun: this.eventsRun, tolerance: describeTolerance(this.tol), ...extra,
     });
     try {
@@ -236,7 +240,7 @@ class ScriptRun {
       if (built.unsupported) throw new Abort(undefined, { category: 'packet', construct: ev.source, reason: built.reason, line: ev.loc.line, col: ev.loc.col });
       this.fail('script', ev, t.start, built.reason);
     }
-    if (p.flags.syn && p.seq.kind === 'range') this.conn.remoteIsn = p.seq.start >>> 0;
+    if (p.flags.syn && p.seq.kind === 'range' && this.conn.remoteIsn === null) this.conn.remoteIsn = p.seq.start >>> 0;
     this.target.injectFrame(built.frame);
     this.wire.push({ timeUs: this.target.now(), direction: 'in', frame: built.frame });
     this.pollPending();
@@ -293,10 +297,12 @@ class ScriptRun {
   private syscall(ev: SyscallEvent): void {
     const t = this.times(ev.time!, false);
     if (this.pending) {
-      this.advanceUntil(t.start, () => this.pending === null);
+      // Wait for the blocked call: it returns, or fails when its own deadline passes (pollPending).
+      const p: Pending = this.pending;
+      const deadline = p.any ? Math.max(this.target.now(), t.start) + this.anyWait : p.end + p.tol + 1;
+      this.advanceUntil(deadline, () => this.pending === null);
       if (this.pending) {
-        const p: Pending = this.pending;
-        this.fail('syscall', ev, t.start, `blocking ${p.ev.name}() from line ${p.ev.loc.line} has not returned when this call starts at ${sec(t.start)}`);
+        this.fail('syscall', p.ev, p.end, `blocking ${p.ev.name}() did not return by ${sec(deadline)}, so the call on line ${ev.loc.line} never started`);
       }
     }
     this.advanceTo(t.start);

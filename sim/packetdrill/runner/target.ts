@@ -71,6 +71,11 @@ export interface PacketdrillTarget {
    * runner advances time in fixed steps (RunOptions.stepUs).
    */
   nextActivityUs?(): number | null;
+  /**
+   * Optional: what the target wants said about the run (a refused option and why, a behaviour it
+   * emulates). Read once when the run ends; the lines go into RunResult.notes after the runner's own.
+   */
+  notes?(): readonly string[];
 
   // --- sockets (all non-blocking; see the header comment) ------------------------------------
   /** A new TCP socket; returns its fd. */

@@ -103,8 +103,8 @@ describe('ToeTarget: socket errors', () => {
     expect(errno(t.setsockopt(fd, 'TCP_NODELAY', 0))).toBe('ENOPROTOOPT');
     expect(errno(t.setsockopt(fd, 'SO_RCVBUF', 4096))).toBe('ENOPROTOOPT');
     expect(errno(t.setsockopt(fd, 'TCP_MAXSEG', 1000))).toBe('ENOPROTOOPT');
-    expect(t.notes).toHaveLength(3);
-    expect(t.notes[1]).toMatch(/SO_RCVBUF.*rcvbuf/);
+    expect(t.notes()).toHaveLength(3);
+    expect(t.notes()[1]).toMatch(/SO_RCVBUF.*rcvbuf/);
     const nagle = new ToeTarget(net, { fw: { nagle: true } });
     expect(errno(nagle.setsockopt(value(nagle.socket()), 'TCP_NODELAY', 0))).toBe('ok');
   });
