@@ -88,6 +88,8 @@ export function planModule(m: IrModule): ModulePlan {
   // Which nodes are declared: everything but constants and single-use anonymous ops.
   const needId = new Set<IrNode>();
   for (const n of live) if (n.kind === 'op' && needsIdent(n.op!)) needId.add(n.args![0]!);
+  // A byte-masked memory write part-selects its data and mask, byte by byte.
+  for (const mem of liveMems) for (const w of mem.writePorts) if (w.mask) { needId.add(w.data); needId.add(w.mask); }
   const declared: IrNode[] = [];
   const opName = new Map<IrNode, string>();
   for (const n of m.nodes) {
@@ -133,7 +135,14 @@ export function planModule(m: IrModule): ModulePlan {
     const v = k.symbol ? paramNames.get(k.symbol)! : k.value! < 1000n ? String(k.value) : undefined;
     return v === undefined ? undefined : `${names.get(other!)}_${compareWord[n.op!]}_${v}`;
   };
-  for (const n of anon) names.set(n, table.claim(derived(n) ?? (n.kind === 'op' ? `_${n.op}` : n.kind === 'reg' ? '_reg' : n.kind === 'memread' ? '_rdata' : '_w')));
+  // A masked memory write's data and mask, when unnamed, are named after the memory.
+  const writeRole = new Map<IrNode, string>();
+  for (const mem of liveMems) {
+    for (const w of mem.writePorts) if (w.mask) { writeRole.set(w.data, `${memNames.get(mem)}_wdata`); writeRole.set(w.mask, `${memNames.get(mem)}_wmask`); }
+  }
+  for (const n of anon) {
+    names.set(n, table.claim(derived(n) ?? writeRole.get(n) ?? (n.kind === 'op' ? `_${n.op}` : n.kind === 'reg' ? '_reg' : n.kind === 'memread' ? '_rdata' : '_w')));
+  }
 
   // Bits read of each declared node.
   const read = new Map<IrNode, bigint>();

@@ -35,6 +35,15 @@ class Emitter {
   private id(n: IrNode): string { return this.p.names.get(n)!; }
 
   /** An expression for n: its name when declared, else the inlined operator. */
+  /**
+   * Bits [hi:lo] of a node: a literal for a constant, else a part-select of its identifier (the plan declares
+   * every node selected this way, since Verilog cannot part-select an expression).
+   */
+  private bits(n: IrNode, hi: number, lo: number): string {
+    if (n.kind === 'const' && !n.symbol) return literal(hi - lo + 1, (n.value! >> BigInt(lo)) & ((1n << BigInt(hi - lo + 1)) - 1n));
+    return hi === lo ? `${this.expr(n)}[${lo}]` : `${this.expr(n)}[${hi}:${lo}]`;
+  }
+
   expr(n: IrNode): string {
     if (n.kind === 'const') return n.symbol ? this.p.paramNames.get(n.symbol)! : literal(n.width, n.value!);
     const nm = this.p.names.get(n);
@@ -197,8 +206,8 @@ class Emitter {
       body.push(`    if (${this.expr(w.enable)}) begin`);
       for (let b = 0; b < mem.width / 8; b++) {
         // A one-byte memory's mask is a scalar, which Verilog cannot bit-select.
-        const en = w.mask.width === 1 ? this.expr(w.mask) : `${this.expr(w.mask)}[${b}]`;
-        body.push(`      if (${en}) ${name}[${b * 8 + 7}:${b * 8}] <= ${this.expr(w.data)}[${b * 8 + 7}:${b * 8}];`);
+        const en = w.mask.width === 1 ? this.expr(w.mask) : this.bits(w.mask, b, b);
+        body.push(`      if (${en}) ${name}[${b * 8 + 7}:${b * 8}] <= ${this.bits(w.data, b * 8 + 7, b * 8)};`);
       }
       body.push('    end');
     }
