@@ -54,5 +54,11 @@ function nativeLoop(sim: Sim<unknown>, sources: BulkSource[], sinks: BulkSink[],
   const cycles = model.cycles - before;
   sim.cycle += cycles;
   sim.timePs += cycles * (sim.clocks[0]?.periodPs ?? 0);
-  return { status: r.status, cycles, received: snks.map((k) => k.takeWithUser().map((f) => ({ data: f.data, user: f.user }))) };
+  const received = snks.map((k) => k.takeWithUser().map((f) => ({ data: f.data, user: f.user })));
+  if (sim.capture) {
+    // The native loop keeps no per-frame times: frames are stamped with the run's end time, in order.
+    sources.forEach((s, i) => s.frames.slice(0, srcs[i]!.framesSent).forEach((f) => sim.capture!.record(s.prefix, f.data, sim.timePs)));
+    sinks.forEach((s, i) => received[i]!.forEach((f) => sim.capture!.record(s.prefix, f.data, sim.timePs)));
+  }
+  return { status: r.status, cycles, received };
 }

@@ -1,5 +1,6 @@
 // The test harness: one API over both simulators. A test elaborates a DSL module, gets a simulator of it,
 // and drives it cycle by cycle: poke, peek, step, until, reset, stream agents, waves.
+import { StreamCapture } from './stream-capture.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { elaborate, type ModuleDef } from '../dsl/index.ts';
@@ -99,6 +100,8 @@ export class Sim<IO> {
   private readonly main: ClockPlan | undefined;
   private readonly next = new Map<string, { rise: number; fall: number }>();
   private closed = false;
+  /** With TOE_PCAP=DIR: every stream frame the agents and bulk runs move, written as pcaps on close(). */
+  readonly capture: StreamCapture | undefined;
 
   constructor(readonly engine: Engine, readonly design: IrDesign, readonly clocks: ClockPlan[], waves?: { kind: string; name?: string }) {
     for (const p of engine.ports) this.portInfo.set(p.name, p);
@@ -106,6 +109,8 @@ export class Sim<IO> {
     for (const c of clocks) this.next.set(c.port, { rise: c.periodPs, fall: c.periodPs / 2 });
     for (const c of clocks) this.access_(c.port).set(0);
     engine.eval();
+    const pcapDir = StreamCapture.folder();
+    if (pcapDir) this.capture = new StreamCapture(path.resolve(pcapDir), design.top.name);
     if (waves) {
       const dir = process.env.TOE_WAVES_DIR ?? path.join(projectRoot(), 'waves');
       fs.mkdirSync(dir, { recursive: true });
@@ -250,6 +255,7 @@ export class Sim<IO> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.capture?.flush();
     this.engine.closeWaves();
     this.engine.dispose();
   }

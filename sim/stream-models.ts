@@ -52,7 +52,7 @@ export class AxisSource implements Agent {
   /** The clock whose edges the source acts on (default: the main clock); name the stream's own domain's clock. */
   readonly clock: string | undefined;
 
-  constructor(sim: Sim<unknown>, prefix: string, private readonly opts: { gap?: number; seed?: number; clock?: string } = {}) {
+  constructor(private readonly sim: Sim<unknown>, private readonly prefix: string, private readonly opts: { gap?: number; seed?: number; clock?: string } = {}) {
     this.clock = opts.clock;
     this.p = axisPorts(sim, prefix);
     this.rng = new Xorshift(opts.seed ?? 1);
@@ -86,7 +86,12 @@ export class AxisSource implements Agent {
     const n = Math.min(this.p.bytes, f.data.length - this.off);
     this.off += n;
     this.bytesSent += n;
-    if (this.off >= f.data.length) { this.queue.shift(); this.off = 0; this.framesSent++; }
+    if (this.off >= f.data.length) {
+      this.queue.shift();
+      this.off = 0;
+      this.framesSent++;
+      this.sim.capture?.record(this.prefix, f.data, this.sim.timePs);
+    }
   }
 }
 
@@ -102,7 +107,7 @@ export class AxisSink implements Agent {
   /** The clock whose edges the sink acts on (default: the main clock); name the stream's own domain's clock. */
   readonly clock: string | undefined;
 
-  constructor(sim: Sim<unknown>, prefix: string, private readonly opts: { backpressure?: number; seed?: number; clock?: string } = {}) {
+  constructor(private readonly sim: Sim<unknown>, private readonly prefix: string, private readonly opts: { backpressure?: number; seed?: number; clock?: string } = {}) {
     this.clock = opts.clock;
     this.p = axisPorts(sim, prefix);
     this.rng = new Xorshift(opts.seed ?? 2);
@@ -121,6 +126,7 @@ export class AxisSink implements Agent {
     if (this.p.tuser) this.user = (this.user | Number(this.p.tuser.get())) >>> 0;
     if (!this.p.tlast || this.p.tlast.get()) {
       this.frames.push({ data: Uint8Array.from(this.cur), user: this.p.tuser ? this.user : undefined });
+      this.sim.capture?.record(this.prefix, this.frames.at(-1)!.data, this.sim.timePs);
       this.cur = [];
       this.user = 0;
     }
