@@ -9,8 +9,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runDirectory, type DirectoryRun, type RunDirOptions, type RunResult } from './runner/index.ts';
+import {
+  findPktFiles, runScriptText, summaryCounts, summaryJsonLine, summaryTable, writeRunPcap,
+  type DirectoryRun, type RunDirOptions, type RunResult,
+} from './runner/index.ts';
 import type { ToleranceRule } from './runner/tolerance.ts';
+import { mergeTargetOptions, sysctlConfig } from './toe-sysctl.ts';
 import { createToeTarget, type ToeTargetOptions } from './toe-target.ts';
 
 /**
@@ -35,14 +39,45 @@ export interface ToeConformanceOptions extends RunDirOptions {
   target?: ToeTargetOptions;
   /** Folder depth for the per-folder counts (default 2: `suite/group`). */
   folderDepth?: number;
+  /** Configure the TOE per script from its setup sysctls (./toe-sysctl.ts; default true). */
+  sysctls?: boolean;
 }
 
+/**
+ * Every script under `dir`, each against a TOE configured as the script configures its reference
+ * stack (./toe-sysctl.ts: what each sysctl became is added to the result's notes; `opts.target`
+ * overrides it field by field).
+ */
 export function runToeConformance(dir: string, opts: ToeConformanceOptions = {}): ToeConformanceRun {
   const t0 = performance.now();
-  const run = runDirectory(dir, createToeTarget(opts.target), {
-    rules: [...CONFORMANCE_RULES], defines: [...CONFORMANCE_DEFINES], ...opts,
-  });
-  return { run, folders: countByFolder(run.results, opts.folderDepth ?? 2), reasons: groupFailures(run.results), wallMs: performance.now() - t0 };
+  const runOpts = { rules: [...CONFORMANCE_RULES], defines: [...CONFORMANCE_DEFINES], ...opts };
+  const results: RunResult[] = [];
+  for (const file of findPktFiles(dir)) {
+    const rel = path.relative(dir, file);
+    if (opts.filter && !opts.filter(rel)) continue;
+    const text = readFileSync(file, 'utf8');
+    const mapped = opts.sysctls === false ? { target: {}, notes: [] } : sysctlConfig(text, runOpts.defines);
+    // The caller's explicit options win over the script's sysctls (a test may break the TOE on purpose).
+    const r = runGuarded(text, rel, mergeTargetOptions(mapped.target, opts.target), runOpts);
+    r.notes.push(...mapped.notes);
+    if (opts.pcapDir && r.wire.length > 0) writeRunPcap(r, path.join(opts.pcapDir, `${rel.replace(/\.pkt$/, '')}.pcap`));
+    results.push(r);
+  }
+  const run: DirectoryRun = { results, counts: summaryCounts(results), table: summaryTable(results), json: summaryJsonLine(results) };
+  return { run, folders: countByFolder(results, opts.folderDepth ?? 2), reasons: groupFailures(results), wallMs: performance.now() - t0 };
+}
+
+/** One script; an exception from the TOE fails that script only (as runner/run-dir.ts does). */
+function runGuarded(text: string, rel: string, target: ToeTargetOptions, opts: RunDirOptions): RunResult {
+  try {
+    return runScriptText(text, rel, createToeTarget(target), opts);
+  } catch (e) {
+    const message = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return {
+      file: rel, status: 'fail', notes: [], wire: [], endTimeUs: 0, eventsRun: 0, tolerance: '',
+      failure: { kind: 'target', line: 0, source: '', scriptTimeUs: null, timeUs: 0, message: `the target threw: ${message}` },
+    };
+  }
 }
 
 export function countByFolder(results: readonly RunResult[], depth = 2): FolderCounts[] {
@@ -162,4 +197,62 @@ export function scopePassList(list: PassList, results: readonly RunResult[]): Pa
   }
   const prefix = [...votes.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
   return { ...list, passed: list.passed.filter((e) => e.startsWith(prefix)).map((e) => e.slice(prefix.length)) };
+}
+
+// --- known differences ---------------------------------------------------------------------------
+
+/**
+ * Why a script of the suite does not pass against the TOE (test/packetdrill/toe/known-differences.json):
+ *  - `bug`: the TOE is wrong and should be fixed (rfc names the rule it breaks);
+ *  - `deliberate`: the TOE follows the RFC (or a documented configuration) where the reference
+ *    stack does something else (RFC 5961 vs FreeBSD's insecure modes, window, backoff, ...);
+ *  - `outside-model`: the script needs something the TOE does not model (interface MTU, ECN,
+ *    per-socket options, segmentation offload).
+ */
+export const DIFFERENCE_CATEGORIES = ['bug', 'deliberate', 'outside-model'] as const;
+export type DifferenceCategory = (typeof DIFFERENCE_CATEGORIES)[number];
+export interface KnownDifference { category: DifferenceCategory; reason: string; rfc?: string }
+export type KnownDifferences = Record<string, KnownDifference>;
+
+export function readKnownDifferences(file: string): KnownDifferences {
+  const j = JSON.parse(readFileSync(file, 'utf8')) as Record<string, Partial<KnownDifference>>;
+  for (const [script, d] of Object.entries(j)) {
+    if (!DIFFERENCE_CATEGORIES.includes(d.category as DifferenceCategory)) throw new Error(`${file}: ${script}: category must be one of ${DIFFERENCE_CATEGORIES.join(', ')} (got ${String(d.category)})`);
+    if (typeof d.reason !== 'string' || d.reason.trim() === '') throw new Error(`${file}: ${script}: no reason`);
+    if (d.rfc !== undefined && typeof d.rfc !== 'string') throw new Error(`${file}: ${script}: rfc must be a string`);
+  }
+  return j as KnownDifferences;
+}
+
+export interface KnownDifferenceComparison {
+  /** Failing or unsupported, and not listed: each must be fixed or listed with its reason. */
+  unlisted: RunResult[];
+  /** Listed, and passing now: take them off the list. */
+  nowPassing: string[];
+  /** Listed, and no longer in the suite. */
+  missing: string[];
+}
+
+export function compareKnownDifferences(results: readonly RunResult[], known: KnownDifferences): KnownDifferenceComparison {
+  const byFile = new Map(results.map((r) => [r.file, r]));
+  return {
+    unlisted: results.filter((r) => r.status !== 'pass' && !(r.file in known)),
+    nowPassing: Object.keys(known).filter((f) => byFile.get(f)?.status === 'pass'),
+    missing: Object.keys(known).filter((f) => !byFile.has(f)),
+  };
+}
+
+/** Listed differences by category, then by reason, with counts (largest first). */
+export function summarizeKnownDifferences(known: KnownDifferences): { category: DifferenceCategory; count: number; reasons: { reason: string; rfc?: string; scripts: string[] }[] }[] {
+  return DIFFERENCE_CATEGORIES.map((category) => {
+    const by = new Map<string, { reason: string; rfc?: string; scripts: string[] }>();
+    for (const [script, d] of Object.entries(known)) {
+      if (d.category !== category) continue;
+      const g = by.get(d.reason) ?? { reason: d.reason, ...(d.rfc ? { rfc: d.rfc } : {}), scripts: [] };
+      g.scripts.push(script);
+      by.set(d.reason, g);
+    }
+    const reasons = [...by.values()].sort((a, b) => b.scripts.length - a.scripts.length);
+    return { category, count: reasons.reduce((n, g) => n + g.scripts.length, 0), reasons };
+  });
 }

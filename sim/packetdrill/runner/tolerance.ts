@@ -26,6 +26,11 @@
  *    and the value of getsockopt SO_RCVBUF / SO_SNDBUF matches any value (the call must still
  *    succeed). Use it to run those scripts against a stack with other buffer sizes; it hides
  *    nothing else.
+ *
+ * Deliberate differences are not tolerated here: a script whose reference stack behaves otherwise
+ * than the target on purpose (RFC 5961 vs FreeBSD's insecure modes, SYN backoff, delayed-ACK policy)
+ * fails and is listed with its reason (for the TOE: test/packetdrill/toe/known-differences.json);
+ * reference-stack sysctls are mapped onto target configuration (sim/packetdrill/toe-sysctl.ts).
  */
 
 export type ToleranceRule = 'optionOrder' | 'bufferSizes';

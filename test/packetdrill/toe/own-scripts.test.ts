@@ -17,7 +17,7 @@ describe('own packetdrill scripts against the TOE', () => {
       'passive-open.pkt', 'active-open.pkt', 'data-both-ways.pkt', 'delayed-ack.pkt', 'ooo-and-duplicate.pkt',
       'close-fin-wait.pkt', 'close-fin-wait-1-fin-ack.pkt', 'close-closing.pkt', 'close-passive.pkt',
       'rst-in-window-exact.pkt', 'rst-in-window-inexact.pkt', 'rst-outside-window.pkt', 'rst-closed-port.pkt',
-      'zero-window.pkt', 'rto-retransmit.pkt', 'fast-retransmit.pkt',
+      'zero-window.pkt', 'rto-retransmit.pkt', 'fast-retransmit.pkt', 'sack.pkt',
     ]));
   });
 
@@ -51,6 +51,8 @@ const MUTANTS: [string, ToeTargetOptions, string][] = [
   ['rto-retransmit.pkt', { fw: { minRtoUs: 100_000 } }, 'a shorter minimum RTO'],
   ['fast-retransmit.pkt', { fw: { mss: 536 } }, 'another MSS (the segments differ)'],
   ['send-buffer-full.pkt', { fw: { sndbuf: 65536 } }, 'a smaller send buffer'],
+  ['sack.pkt', { fw: { dsack: false } }, 'no D-SACK blocks for duplicates'],
+  ['sack.pkt', { fw: { maxOoo: 3 } }, 'a fourth out-of-order segment dropped (three SACK blocks)'],
 ];
 
 describe('each script can fail', () => {
