@@ -3,22 +3,23 @@ import path from 'node:path';
 import { formatResult } from '../sim/packetdrill/runner/index.ts';
 import { TOLERANCE_RULES, type ToleranceRule } from '../sim/packetdrill/runner/tolerance.ts';
 import {
-  comparePassList, CONFORMANCE_DEFINES, scopePassList, CONFORMANCE_RULES, formatFolders, formatReasons, readPassList, runToeConformance,
+  compareKnownDifferences, comparePassList, CONFORMANCE_DEFINES, readKnownDifferences, scopePassList, CONFORMANCE_RULES, formatFolders, formatReasons, readPassList, runToeConformance,
 } from '../sim/packetdrill/toe-conformance.ts';
 
-export const HELP = `usage: toe conformance DIR [--rules a,b|none] [--define A,B|none] [--pcap OUTDIR] [--pass-list FILE] [--verbose]
+export const HELP = `usage: toe conformance DIR [--rules a,b|none] [--define A,B|none] [--pcap OUTDIR] [--pass-list FILE] [--known FILE] [--verbose]
   Runs every .pkt under DIR against the TOE model and prints counts per folder, the most common
   failure reasons, the runner's summary table and a JSON line {"passed":N,"failed":N,"unsupported":N,"total":N}.
   --rules      tolerance rules (default ${CONFORMANCE_RULES.join(',')}; known: ${TOLERANCE_RULES.join(', ')}; none = strict)
   --define     #ifdef macros (default ${CONFORMANCE_DEFINES.join(',')}: the RFC branch of the FreeBSD suite)
   --pcap       write OUTDIR/<script>.pcap for every script run
   --pass-list  compare with a recorded pass list (test/packetdrill/toe/pass-list.json): exit 1 only on a regression
+  --known      the listed differences (test/packetdrill/toe/known-differences.json): exit 1 on a failure not listed
   --verbose    print every failure in full
 Exit status: 0 when nothing failed (or, with --pass-list, nothing regressed), 1 otherwise, 2 on bad usage.`;
 
 export async function main(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) { console.log(HELP); return 0; }
-  let dir: string | undefined, pcapDir: string | undefined, passList: string | undefined;
+  let dir: string | undefined, pcapDir: string | undefined, passList: string | undefined, knownFile: string | undefined;
   let rules: string[] = [...CONFORMANCE_RULES], defines: string[] = [...CONFORMANCE_DEFINES], verbose = false;
   const list = (v: string | undefined, what: string) => {
     if (v === undefined) throw new UsageError(`${what} needs a value`);
@@ -31,6 +32,7 @@ export async function main(args: string[]): Promise<number> {
       else if (a === '--define') defines = list(args[++i], '--define');
       else if (a === '--pcap') pcapDir = args[++i] ?? fail('--pcap needs a folder');
       else if (a === '--pass-list') passList = args[++i] ?? fail('--pass-list needs a file');
+      else if (a === '--known') knownFile = args[++i] ?? fail('--known needs a file');
       else if (a === '--verbose') verbose = true;
       else if (a.startsWith('-')) fail(`unknown option ${a}`);
       else if (dir === undefined) dir = a;
@@ -59,6 +61,15 @@ export async function main(args: string[]): Promise<number> {
     for (const f of cmp.newlyPassing) console.log(`  newly passing ${f}`);
     for (const f of cmp.missing) console.log(`  missing ${f}`);
     status = cmp.regressed.length > 0 ? 1 : 0;
+  }
+  if (knownFile) {
+    // Every script must pass or be a listed difference (a bug, a deliberate RFC choice, or outside the model).
+    const cmp = compareKnownDifferences(results, readKnownDifferences(knownFile));
+    console.log(`\nknown differences ${knownFile}: ${cmp.unlisted.length} unlisted failures, ${cmp.nowPassing.length} listed scripts now pass`);
+    for (const r of cmp.unlisted) console.log(`  UNLISTED ${r.file}: ${r.failure?.message ?? r.unsupported?.[0]?.reason ?? r.status}`);
+    for (const f of cmp.nowPassing) console.log(`  now passing ${f}`);
+    if (cmp.unlisted.length > 0) status = 1;
+    else if (!passList) status = 0;
   }
   console.log(run.run.json);
   return status;
