@@ -1,6 +1,6 @@
 // The ACK generator: delayed-ACK policy for N connections + the ACK/RST frame builder.
 import { defineModule, input, output, UInt, Stream, clog2 } from '../../dsl/index.ts';
-import { Handshake, ackEventFields, ackRequestFields, checkWidth } from './types.ts';
+import { Handshake, ackEventFields, ackRequestFields, checkWidth, sackSetFieldsFor } from './types.ts';
 import { AckPolicy, txAckedFieldsFor } from './ack-policy.ts';
 import { AckFrame } from './ack-frame.ts';
 import { connectHandshake, connectStream } from './bundle.ts';
@@ -15,7 +15,7 @@ export interface AckGenParams {
 }
 
 /**
- * RX-path events (`ev`) and TX-path reports (`tx_acked`) go into AckPolicy, which decides when a connection
+ * RX-path events (`ev`), TX-path reports (`tx_acked`) and the firmware's SACK blocks (`sack_set`) go into AckPolicy, which decides when a connection
  * gets an ACK (or a RST) and hands the request to AckFrame, which sends the frame on `m_axis`.
  * `tsval` is the free-running timestamp clock for TSval; the three timing inputs are in cycles.
  */
@@ -24,9 +24,11 @@ export const AckGen = defineModule('ack_gen', (m, p: AckGenParams) => {
   const cb = clog2(p.conns);
   const eventFields = ackEventFields(cb);
   const txAckedFields = txAckedFieldsFor(cb);
+  const sackSetFields = sackSetFieldsFor(cb);
   const io = m.io({
     ev: input(Handshake(eventFields)),
     tx_acked: input(Handshake(txAckedFields)),
+    sack_set: input(Handshake(sackSetFields)),
     delack_timeout: input(UInt(32)),
     chal_interval: input(UInt(32)),
     chal_limit: input(UInt(16)),
@@ -40,11 +42,13 @@ export const AckGen = defineModule('ack_gen', (m, p: AckGenParams) => {
     challenges_sent: output(UInt(32)),
     challenges_limited: output(UInt(32)),
     resets: output(UInt(32)),
+    sack_set_refused: output(UInt(32)),
   });
   const policy = m.instance(AckPolicy, { conns: p.conns });
   const builder = m.instance(AckFrame, { width: p.width, ttl: p.ttl });
   connectHandshake(policy.ev, io.ev, eventFields);
   connectHandshake(policy.tx_acked, io.tx_acked, txAckedFields);
+  connectHandshake(policy.sack_set, io.sack_set, sackSetFields);
   policy.delack_timeout.set(io.delack_timeout);
   policy.chal_interval.set(io.chal_interval);
   policy.chal_limit.set(io.chal_limit);
@@ -59,5 +63,6 @@ export const AckGen = defineModule('ack_gen', (m, p: AckGenParams) => {
   io.challenges_sent.set(policy.challenges_sent);
   io.challenges_limited.set(policy.challenges_limited);
   io.resets.set(policy.resets);
+  io.sack_set_refused.set(policy.sack_set_refused);
   return io;
 }, { width: 64, conns: 64, ttl: 64 } as AckGenParams);

@@ -1,6 +1,8 @@
 // When to ACK: per-connection delayed-ACK state for N connections, fed by RX-path events; emits ACK/RST requests.
-import { defineModule, input, output, Bool, UInt, Struct, lit, mux, when, clog2, type Sig } from '../../dsl/index.ts';
-import { AckEventKind as Ev, AckKind, Handshake, ackEventFields, ackRequestFields, connFields } from './types.ts';
+import { defineModule, input, output, Bool, UInt, Struct, Vec, lit, mux, when, clog2, type Sig } from '../../dsl/index.ts';
+import {
+  AckEventKind as Ev, AckKind, Handshake, MAX_SACK_BLOCKS, SackBlock, ackEventFields, ackRequestFields, connFields, sackSetFieldsFor,
+} from './types.ts';
 import { assign, fieldBits, pack, pick, select, unpack, type Bundle } from './bundle.ts';
 
 export interface AckPolicyParams {
@@ -8,9 +10,16 @@ export interface AckPolicyParams {
   conns: number;
 }
 
-/** A table entry: the connection's latest fields (from its last event) and its delayed-ACK timer state. */
+/** The SACK blocks a connection's ACKs carry (what the request and the event call them). */
+const sackFields = { sack_count: UInt(3), sack: Vec(SackBlock, MAX_SACK_BLOCKS) };
+
+/**
+ * A table entry: the connection's latest fields (from its last event), its SACK blocks (from SACK_SET or its
+ * last OUT_OF_ORDER event) and its delayed-ACK timer state.
+ */
 const entryFields = {
   ...connFields,
+  ...sackFields,
   /** Cycle count when the oldest unacknowledged in-order segment arrived. */
   since: UInt(32),
   /** In-order bytes not yet acknowledged (saturating). */
@@ -23,7 +32,7 @@ const entryFields = {
  */
 export const txAckedFieldsFor = (connBits: number) => ({ conn: UInt(connBits), ack: UInt(32), snd_nxt: UInt(32) });
 
-const OP_EVENT = 0, OP_TX_ACKED = 1, OP_SWEEP = 2;
+const OP_EVENT = 0, OP_TX_ACKED = 1, OP_SWEEP = 2, OP_SACK_SET = 3;
 /** Cycles the sweep may wait for a slot before it takes one from the event ports. */
 const SWEEP_PATIENCE = 3;
 
@@ -39,17 +48,24 @@ const seqGe = (a: Sig, b: Sig) => a.sub(b).bit(31).lnot();
  *    pending one takes an operation slot (events first, but never more than SWEEP_PATIENCE cycles of
  *    waiting) and sends its ACK once `delack_timeout` cycles have passed since the oldest unacknowledged
  *    segment. So a delayed ACK leaves between delack_timeout and about delack_timeout + conns cycles.
+ *  - a SACK_SET from the firmware (`sack_set`: count 0..4 blocks, stored in place of the connection's;
+ *    a count above 4 is refused, counted in `sack_set_refused`, and changes nothing).
+ * Ports in priority order when several are valid: the sweep once it has waited, tx_acked, sack_set, ev (so a
+ * sack_set and an event offered in the same cycle apply in that order).
  * Stage 0 reads the entry; stage 1 decides, writes it back and may load the request register. An
  * entry written in stage 1 while stage 0 reads it is forwarded. A full request register stalls both stages.
  *
  * Events (AckEventKind): IN_ORDER adds seg_len to the unacknowledged bytes and ACKs at once when they reach
  * 2 * mss (RFC 5681 §4.2, RFC 1122 §4.2.3.2), else starts the timer; FILLS_GAP, OUT_OF_ORDER, DUPLICATE,
- * FIN and ACK_NOW ACK at once (with the event's SACK blocks); CHALLENGE ACKs at once unless rate-limited
+ * FIN and ACK_NOW ACK at once; CHALLENGE ACKs at once unless rate-limited
  * (RFC 5961 §7): in each window of `chal_interval` cycles at most one per connection and at most
  * `chal_limit` in all; RST_NEEDED sends a reset built from seg_* (none if that segment is itself a RST)
  * and touches no entry. Every ACK sent for
  * a connection clears its pending state. Every event but RST_NEEDED stores its connection fields, which a
  * timer-driven ACK is built from.
+ * SACK: every ACK (immediate, threshold, timer, challenge; not a RST) carries the connection's stored blocks,
+ * except that an event with sack_count > 0 sends its own blocks on its ACK instead (a one-shot, e.g. a
+ * D-SACK); OUT_OF_ORDER also stores its blocks (count 0 included) as the connection's.
  */
 export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
   const N = p.conns;
@@ -57,9 +73,11 @@ export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
   const cb = clog2(N);
   const eventFields = ackEventFields(cb);
   const txAckedFields = txAckedFieldsFor(cb);
+  const sackSetFields = sackSetFieldsFor(cb);
   const io = m.io({
     ev: input(Handshake(eventFields)),
     tx_acked: input(Handshake(txAckedFields)),
+    sack_set: input(Handshake(sackSetFields)),
     delack_timeout: input(UInt(32)),
     chal_interval: input(UInt(32)),
     chal_limit: input(UInt(16)),
@@ -72,6 +90,7 @@ export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
     challenges_sent: output(UInt(32)),
     challenges_limited: output(UInt(32)),
     resets: output(UInt(32)),
+    sack_set_refused: output(UInt(32)),
   });
   const now = m.reg(UInt(32), { reset: 0 });
   now.set(now.add(1));
@@ -80,18 +99,30 @@ export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
   const table = m.memory(entryBits, N);
   const pending = m.reg(UInt(N), { reset: 0 });
   const chalSeen = m.reg(UInt(N), { reset: 0 }); // bit i: connection i had its challenge ACK in this window
+  // Bit i: connection i's stored SACK blocks are valid (count > 0). The table is not cleared by reset; these are.
+  const sackHeld = m.reg(UInt(N), { reset: 0 });
   const oneHot = (i: Sig) => lit(1, UInt(N)).shl(i);
 
   // ---- stage 0: pick an operation
   const sweepPtr = m.reg(UInt(cb), { reset: 0 });
   const sweepWait = m.reg(UInt(2), { reset: 0 });
   const sweepWants = pending.bit(sweepPtr);
-  const sweepFirst = sweepWants.land(sweepWait.eq(SWEEP_PATIENCE).lor(io.tx_acked.valid.lor(io.ev.valid).lnot()));
+  const anyPort = io.tx_acked.valid.lor(io.sack_set.valid).lor(io.ev.valid);
+  const sweepFirst = sweepWants.land(sweepWait.eq(SWEEP_PATIENCE).lor(anyPort.lnot()));
   const takeTx = sweepFirst.lnot().land(io.tx_acked.valid);
-  const takeEv = sweepFirst.lnot().land(io.tx_acked.valid.lnot()).land(io.ev.valid);
-  const s0Valid = sweepFirst.lor(takeTx).lor(takeEv);
-  const s0Op = mux(sweepFirst, lit(OP_SWEEP, UInt(2)), mux(takeTx, lit(OP_TX_ACKED, UInt(2)), lit(OP_EVENT, UInt(2))));
-  const s0Conn = mux(sweepFirst, sweepPtr, mux(takeTx, io.tx_acked.conn, io.ev.conn));
+  const takeSack = sweepFirst.lnot().land(io.tx_acked.valid.lnot()).land(io.sack_set.valid);
+  const takeEv = sweepFirst.lnot().land(io.tx_acked.valid.lnot()).land(io.sack_set.valid.lnot()).land(io.ev.valid);
+  const s0Valid = sweepFirst.lor(anyPort);
+  const op = (code: number) => lit(code, UInt(2));
+  const s0Op = mux(sweepFirst, op(OP_SWEEP), mux(takeTx, op(OP_TX_ACKED), mux(takeSack, op(OP_SACK_SET), op(OP_EVENT))));
+  const s0Conn = mux(sweepFirst, sweepPtr, mux(takeTx, io.tx_acked.conn, mux(takeSack, io.sack_set.conn, io.ev.conn)));
+  // A SACK_SET rides in the event register's SACK fields (the two never share a stage-1 slot).
+  const ss = io.sack_set;
+  const sackSetValue = {
+    sack_count: ss.count,
+    sack: [[ss.left0, ss.right0], [ss.left1, ss.right1], [ss.left2, ss.right2], [ss.left3, ss.right3]].map(([left, right]) => ({ left, right })),
+  } as unknown as Bundle;
+  const s0Sack = select(takeSack, sackSetValue, pick(io.ev as Record<string, unknown>, sackFields) as Bundle);
 
   // ---- stage 1 registers
   const s1Valid = m.reg(Bool, { reset: false });
@@ -114,7 +145,7 @@ export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
   const entry = unpack(entryFields, current, 'entry') as Record<string, Sig>;
   const ev = s1Event as Record<string, Sig>;
   const wasPending = pending.bit(s1Conn);
-  const isEvent = s1Op.eq(OP_EVENT), isTxAcked = s1Op.eq(OP_TX_ACKED), isSweep = s1Op.eq(OP_SWEEP);
+  const isEvent = s1Op.eq(OP_EVENT), isTxAcked = s1Op.eq(OP_TX_ACKED), isSweep = s1Op.eq(OP_SWEEP), isSackSet = s1Op.eq(OP_SACK_SET);
   const kind = ev.event!;
 
   const unackedBefore = mux(wasPending, entry.unacked!, lit(0, UInt(17)));
@@ -154,19 +185,26 @@ export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
   // A TX report refreshes SND.NXT (so a later timer ACK carries the current one); an event's fields replace all.
   const txNewer = isTxAcked.land(seqGe(s1TxSndNxt, entry.snd_nxt!)).land(s1TxSndNxt.ne(entry.snd_nxt!));
   const keptFields = { ...pick(entry, connFields), snd_nxt: mux(txNewer, s1TxSndNxt, entry.snd_nxt!) };
+  // SACK blocks: a SACK_SET (count 0..4) or an OUT_OF_ORDER event replaces the stored ones.
+  const sackSetOk = ev.sack_count!.le(MAX_SACK_BLOCKS);
+  const storesSack = isSackSet.land(sackSetOk).lor(isEvent.land(kind.eq(Ev.OUT_OF_ORDER)));
+  const storedSack = { sack_count: mux(sackHeld.bit(s1Conn), entry.sack_count!, lit(0, UInt(3))), sack: entry.sack! };
+  const sackAfter = select(storesSack, pick(ev, sackFields) as Bundle, storedSack as Bundle) as Record<string, Bundle>;
   const newEntry: Record<string, Bundle> = {
     ...(select(isEvent, pick(ev, connFields) as Bundle, keptFields as Bundle) as Record<string, Bundle>),
+    ...sackAfter,
     since: mux(isEvent.land(inOrder).land(wasPending.lnot()), now, entry.since!),
     unacked: mux(clears, lit(0, UInt(17)), mux(isEvent.land(inOrder), unackedNow, entry.unacked!)),
   };
   const newEntryBits = pack(newEntry as Bundle).named('newEntryBits');
 
-  // The request: from the event, or from the stored fields for a timer-driven ACK (no SACK blocks then).
+  // The request: from the event, or from the stored fields for a timer-driven ACK. SACK blocks: the stored ones
+  // (as this operation leaves them), or an event's own when it has any.
+  const oneShotSack = isEvent.land(ev.sack_count!.orR());
   const request: Record<string, Bundle> = {
     kind: mux(isEvent.land(isReset), lit(AckKind.RST, UInt(1)), lit(AckKind.ACK, UInt(1))),
     ...(select(isSweep, pick(entry, connFields) as Bundle, pick(ev, connFields) as Bundle) as Record<string, Bundle>),
-    sack_count: mux(isSweep, lit(0, UInt(3)), ev.sack_count!),
-    sack: ev.sack!,
+    ...(select(oneShotSack, pick(ev, sackFields) as Bundle, sackAfter as Bundle) as Record<string, Bundle>),
     seg_seq: ev.seg_seq!, seg_ack: ev.seg_ack!, seg_len: ev.seg_len!, seg_flags: ev.seg_flags!,
   };
 
@@ -175,6 +213,7 @@ export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
   readEnable.set(advance);
   when(commit, () => {
     pending.set(mux(pendingAfter, pending.or(oneHot(s1Conn)), pending.and(oneHot(s1Conn).not())));
+    when(storesSack, () => sackHeld.set(mux(ev.sack_count!.orR(), sackHeld.or(oneHot(s1Conn)), sackHeld.and(oneHot(s1Conn).not()))));
   });
   when(advance, () => {
     s1Valid.set(s0Valid);
@@ -182,7 +221,7 @@ export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
     s1Conn.set(s0Conn);
     s1TxAck.set(io.tx_acked.ack);
     s1TxSndNxt.set(io.tx_acked.snd_nxt);
-    assign(s1Event as Bundle, pick(io.ev as Record<string, unknown>, eventFields) as Bundle);
+    assign(s1Event as Bundle, { ...pick(io.ev as Record<string, unknown>, eventFields), ...(s0Sack as Record<string, Bundle>) } as Bundle);
     s1Forward.set(commit.land(writes).land(s0Conn.eq(s1Conn)));
     forwarded.set(newEntryBits);
   });
@@ -214,8 +253,10 @@ export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
   const counter = (name: string) => m.reg(UInt(32), { reset: 0, name });
   const acksTimer = counter('acksTimer'), acksThreshold = counter('acksThreshold'), acksImmediate = counter('acksImmediate');
   const challengesSent = counter('challengesSent'), challengesLimited = counter('challengesLimited'), resets = counter('resetsSent');
+  const sackSetRefused = counter('sackSetRefused');
   when(commit, () => {
     when(isSweep.land(expired), () => acksTimer.set(acksTimer.add(1)));
+    when(isSackSet.land(sackSetOk.lnot()), () => sackSetRefused.set(sackSetRefused.add(1)));
     when(isEvent, () => {
       when(thresholdAck, () => acksThreshold.set(acksThreshold.add(1)));
       when(ackAtOnce.lor(challengeSent), () => acksImmediate.set(acksImmediate.add(1)));
@@ -227,6 +268,7 @@ export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
 
   io.ev.ready.set(advance.land(takeEv));
   io.tx_acked.ready.set(advance.land(takeTx));
+  io.sack_set.ready.set(advance.land(takeSack));
   io.req.valid.set(outValid);
   assign(pick(io.req as Record<string, unknown>, ackRequestFields) as Bundle, outReq as Bundle);
   io.ack_pending.set(pending);
@@ -236,5 +278,6 @@ export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
   io.challenges_sent.set(challengesSent);
   io.challenges_limited.set(challengesLimited);
   io.resets.set(resets);
+  io.sack_set_refused.set(sackSetRefused);
   return io;
 }, { conns: 64 } as AckPolicyParams);

@@ -102,6 +102,17 @@ export const ackEventFields = (connBits: number) => ({
   ...offendingFields,
 });
 
+/**
+ * A connection's SACK blocks as the firmware sets them (firmware/api.ts SACK_SET: the same field names and
+ * order; conn narrowed to the table's index): `count` blocks (0..4; 0 clears), the block with the most recent
+ * segment first. The ACK generator keeps them per connection and puts them on every ACK it builds.
+ */
+export const sackSetFieldsFor = (connBits: number) => ({
+  conn: UInt(connBits), count: UInt(3),
+  left0: UInt(32), right0: UInt(32), left1: UInt(32), right1: UInt(32),
+  left2: UInt(32), right2: UInt(32), left3: UInt(32), right3: UInt(32),
+});
+
 /** A valid/ready handshake carrying `fields` (ports NAME_valid, NAME_ready, NAME_<field>...). */
 export function Handshake<F extends Record<string, HwType>>(fields: F) {
   return Struct({ ...fields, valid: Bool, ready: Flip(Bool) });

@@ -9,8 +9,10 @@ import { AckGen } from '../../blocks/ack_tx/ack-gen.ts';
 import { AckEventKind as Ev } from '../../blocks/ack_tx/types.ts';
 import { parseFrame, type TcpFrame } from '../../sim/packet/index.ts';
 import { FrameCollector, expectFrame, resetAckGen, runAckEvents, type TimedFrame } from './drivers.ts';
-import { HandshakeSource, NO_SACK, type AckEvent } from './fields.ts';
+import { HandshakeSource, NO_SACK, type AckEvent, type SackBlockValue } from './fields.ts';
 import { expectedAckFrame } from './reference.ts';
+import { SackStateModel, sackSet, type SackSetValue } from './sack-state.ts';
+import { u32 } from './arbitraries.ts';
 
 const CONNS = 64;
 const MSS = 1000;
@@ -35,6 +37,10 @@ function tcpOf(f: TimedFrame): TcpFrame {
   return p.value;
 }
 const connOf = (f: TimedFrame) => tcpOf(f).tcp.srcPort - 10000;
+const sackOf = (f: TimedFrame): SackBlockValue[] => {
+  const o = tcpOf(f).tcp.options.find((x) => x.type === 'sack');
+  return o && o.type === 'sack' ? o.blocks.map((b) => ({ ...b })) : [];
+};
 
 const config = { delackTimeout: TIMEOUT, chalInterval: 2000, chalLimit: 1000, tsval: 42 };
 
@@ -43,14 +49,17 @@ describe.each(simBackends())('ack_gen delayed-ACK policy on %s', async (backend)
   afterAll(() => sim.close());
 
   /** Runs scheduled events (cycle offsets from now) for `cycles` cycles; returns frames and when each event was taken. */
-  function schedule(events: { at: number; ev: AckEvent }[], cycles: number, s: Sim<unknown> = sim) {
+  function schedule(events: { at: number; ev: AckEvent }[], cycles: number, s: Sim<unknown> = sim, sets: { at: number; set: SackSetValue }[] = []) {
     const start = s.cycle;
     const src = new HandshakeSource<AckEvent>(s, 'ev');
+    const sackSrc = new HandshakeSource<SackSetValue>(s, 'sack_set');
     const out = new FrameCollector(s, 'm_axis');
     for (const e of [...events].sort((a, b) => a.at - b.at)) src.pushAt(start + e.at, e.ev);
+    for (const e of [...sets].sort((a, b) => a.at - b.at)) sackSrc.pushAt(start + e.at, e.set);
     s.step(cycles);
-    src.detach(); out.detach();
+    src.detach(); sackSrc.detach(); out.detach();
     expect(src.idle, 'every event was taken').toBe(true);
+    expect(sackSrc.idle, 'every sack_set was taken').toBe(true);
     return { frames: out.frames, taken: src.taken, start };
   }
 
@@ -146,11 +155,15 @@ describe.each(simBackends())('ack_gen delayed-ACK policy on %s', async (backend)
     expect(sim.peek('challenges_limited')).toBe(2);
   });
 
-  it('many connections, randomly interleaved episodes: each gets exactly its own ACKs, each on time', () => {
+  it('many connections, randomly interleaved episodes: each gets exactly its own ACKs, each on time, with its SACK blocks', () => {
+    // An episode may start with a SACK_SET (count 0..4, or a refused 5..7); OUT_OF_ORDER events carry blocks too.
     type Episode = 'single' | 'pair' | 'ooo' | 'single-then-ooo' | 'fin';
     const episode = fc.constantFrom<Episode>('single', 'pair', 'ooo', 'single-then-ooo', 'fin');
+    const blocks = fc.array(fc.record({ left: u32, right: u32 }), { minLength: 4, maxLength: 4 });
+    const sackPlan = fc.option(fc.record({ count: fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 7 })), blocks }), { freq: 2 });
+    const oooSack = fc.record({ count: fc.integer({ min: 0, max: 4 }), blocks });
     fc.assert(fc.property(
-      fc.array(fc.tuple(fc.integer({ min: 0, max: CONNS - 1 }), episode, fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 900 })), { minLength: 20, maxLength: 90 }),
+      fc.array(fc.tuple(fc.integer({ min: 0, max: CONNS - 1 }), episode, fc.integer({ min: 0, max: 400 }), fc.integer({ min: 1, max: 900 }), sackPlan, oooSack), { minLength: 20, maxLength: 90 }),
       (plan) => {
         resetAckGen(sim, config);
         // Each connection's episodes follow each other with room for the timer ACK (and then some).
@@ -158,27 +171,36 @@ describe.each(simBackends())('ack_gen delayed-ACK policy on %s', async (backend)
         const nextFree = new Map<number, number>();
         const rcv = new Map<number, number>();
         const events: { at: number; ev: AckEvent }[] = [];
-        type Want = { conn: number; ack: number; trigger: number; timer: boolean };
+        const sets: { at: number; set: SackSetValue }[] = [];
+        const model = new SackStateModel();
+        type Want = { conn: number; ack: number; trigger: number; timer: boolean; sack: SackBlockValue[] };
         const wants: { want: Omit<Want, 'trigger'>; eventIndex: number }[] = [];
-        for (const [conn, kind, jitter, len] of plan) {
+        for (const [conn, kind, jitter0, len, sack, ooo] of plan) {
+          // The SACK_SET goes first (its port has priority over ev, so it is never overtaken by the events after it).
+          const jitter = sack ? jitter0 + 5 : jitter0;
+          if (sack) { const set = sackSet(conn, sack.blocks, sack.count); sets.push({ at: (nextFree.get(conn) ?? 0) + jitter0, set }); model.sackSet(set); }
           const at = (nextFree.get(conn) ?? 0) + jitter;
           nextFree.set(conn, at + gapBetween + 80);
+          let carried: SackBlockValue[] = [];
           const push = (dt: number, k: number, n: number) => {
             const r = (rcv.get(conn) ?? 0) + (k === Ev.OUT_OF_ORDER ? 0 : n);
             rcv.set(conn, r);
-            events.push({ at: at + dt, ev: event(conn, k, n, r) });
+            const e = event(conn, k, n, r, k === Ev.OUT_OF_ORDER ? { sack_count: ooo.count, sack: ooo.blocks } : {});
+            events.push({ at: at + dt, ev: e });
+            const c = model.event(e);
+            carried = c.sack.slice(0, c.sack_count);
             return { index: events.length - 1, ack: r };
           };
-          if (kind === 'single') { const e = push(0, Ev.IN_ORDER, len); wants.push({ want: { conn, ack: e.ack, timer: true }, eventIndex: e.index }); }
-          if (kind === 'pair') { push(0, Ev.IN_ORDER, MSS); const e = push(30, Ev.IN_ORDER, MSS + len); wants.push({ want: { conn, ack: e.ack, timer: false }, eventIndex: e.index }); }
-          if (kind === 'ooo') { const e = push(0, Ev.OUT_OF_ORDER, len); wants.push({ want: { conn, ack: e.ack, timer: false }, eventIndex: e.index }); }
-          if (kind === 'single-then-ooo') { push(0, Ev.IN_ORDER, len); const e = push(80, Ev.OUT_OF_ORDER, len); wants.push({ want: { conn, ack: e.ack, timer: false }, eventIndex: e.index }); }
-          if (kind === 'fin') { push(0, Ev.IN_ORDER, len); const e = push(10, Ev.FIN, 0); wants.push({ want: { conn, ack: e.ack, timer: false }, eventIndex: e.index }); }
+          if (kind === 'single') { const e = push(0, Ev.IN_ORDER, len); wants.push({ want: { conn, ack: e.ack, timer: true, sack: carried }, eventIndex: e.index }); }
+          if (kind === 'pair') { push(0, Ev.IN_ORDER, MSS); const e = push(30, Ev.IN_ORDER, MSS + len); wants.push({ want: { conn, ack: e.ack, timer: false, sack: carried }, eventIndex: e.index }); }
+          if (kind === 'ooo') { const e = push(0, Ev.OUT_OF_ORDER, len); wants.push({ want: { conn, ack: e.ack, timer: false, sack: carried }, eventIndex: e.index }); }
+          if (kind === 'single-then-ooo') { push(0, Ev.IN_ORDER, len); const e = push(80, Ev.OUT_OF_ORDER, len); wants.push({ want: { conn, ack: e.ack, timer: false, sack: carried }, eventIndex: e.index }); }
+          if (kind === 'fin') { push(0, Ev.IN_ORDER, len); const e = push(10, Ev.FIN, 0); wants.push({ want: { conn, ack: e.ack, timer: false, sack: carried }, eventIndex: e.index }); }
         }
         // Events are taken in time order; map each scheduled event to its take cycle.
         const order = events.map((e, i) => ({ ...e, i })).sort((a, b) => a.at - b.at || a.i - b.i);
         const end = Math.max(...events.map((e) => e.at)) + gapBetween + 200;
-        const r = schedule(order.map(({ at, ev }) => ({ at, ev })), end);
+        const r = schedule(order.map(({ at, ev }) => ({ at, ev })), end, sim, sets);
         const takenAt = new Map<number, number>();
         order.forEach((o, k) => takenAt.set(o.i, r.taken[k]!.cycle));
 
@@ -188,6 +210,7 @@ describe.each(simBackends())('ack_gen delayed-ACK policy on %s', async (backend)
           const mine = wants.filter((w) => w.want.conn === c);
           const got = byConn.get(c) ?? [];
           expect(got.map((f) => tcpOf(f).tcp.ack), `conn ${c}: ACK numbers`).toEqual(mine.map((w) => w.want.ack));
+          expect(got.map(sackOf), `conn ${c}: SACK blocks`).toEqual(mine.map((w) => w.want.sack));
           got.forEach((f, k) => {
             const w = mine[k]!;
             const t = takenAt.get(w.eventIndex)!;

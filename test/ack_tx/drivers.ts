@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { Sim } from '../../sim/harness.ts';
 import { AxisSink, AxisSource, Xorshift } from '../../sim/stream-models.ts';
 import { frameChecksums, parseFrame, tcpFlagsToString, type TcpFrame } from '../../sim/packet/index.ts';
-import { HandshakeSource, type AckEvent, type SegmentDesc } from './fields.ts';
+import { HandshakeSource, pokeStruct, type AckEvent, type SegmentDesc } from './fields.ts';
 import { expectedSegmentFrame } from './reference.ts';
 
 export interface TimedFrame { data: Uint8Array; first: number; last: number }
@@ -99,6 +99,7 @@ export function resetAckGen(sim: Sim<unknown>, c: AckGenConfig): void {
   sim.poke('chal_limit' as never, c.chalLimit);
   sim.poke('tsval' as never, c.tsval);
   sim.poke('tx_acked_valid' as never, 0);
+  sim.poke('sack_set_valid' as never, 0);
 }
 
 /** Feeds events to an ack_gen DUT (after resetAckGen) until `expectFrames` frames are out and the queue is empty. */
@@ -113,4 +114,52 @@ export function runAckEvents(sim: Sim<unknown>, events: AckEvent[], opts: { expe
     evs.detach(); out.detach();
   }
   return { frames: out.frames, taken: evs.taken };
+}
+
+/**
+ * Drives several valid/ready ports from one ordered list: each item is offered only after the one before it was
+ * taken, so the DUT sees them in list order (back to back when `gap` is 0). With `together`, an item on
+ * `together[0]` followed by one on `together[1]` are offered in the same cycle (the DUT's priority must take
+ * them in order). Records the cycle each item was taken.
+ */
+export class OrderedSource {
+  private readonly queue: { port: string; item: object }[] = [];
+  private readonly rng: Xorshift;
+  private offered: { port: string; item: object }[] = [];
+  private readonly shown = new Map<string, object>();
+  readonly taken: { port: string; item: object; cycle: number }[] = [];
+
+  constructor(private readonly sim: Sim<unknown>, private readonly ports: string[], private readonly opts: { gap?: number; seed?: number; together?: [string, string] } = {}) {
+    this.rng = new Xorshift(opts.seed ?? 5);
+    for (const p of ports) sim.poke(`${p}_valid` as never, 0);
+    sim.addAgent(this);
+  }
+
+  push(port: string, item: object): this { this.queue.push({ port, item }); return this; }
+  get idle(): boolean { return this.queue.length === 0; }
+
+  drive(): void {
+    const idle = !!this.opts.gap && this.rng.next() < this.opts.gap;
+    const [a, b] = [this.queue[0], this.queue[1]];
+    this.offered = idle || !a ? [] : [a];
+    const t = this.opts.together;
+    if (a && b && t && a.port === t[0] && b.port === t[1] && this.offered.length) this.offered.push(b);
+    for (const p of this.ports) {
+      const o = this.offered.find((x) => x.port === p);
+      this.sim.port(`${p}_valid` as never).set(o ? 1 : 0);
+      if (o && this.shown.get(p) !== o.item) { pokeStruct(this.sim, p, o.item); this.shown.set(p, o.item); }
+    }
+  }
+
+  sample(): void {
+    for (const o of this.offered) {
+      if (!this.sim.port(`${o.port}_ready` as never).get()) continue;
+      const i = this.queue.indexOf(o);
+      if (i !== 0) throw new Error(`${o.port}: taken out of order (queue position ${i})`);
+      this.queue.shift();
+      this.taken.push({ ...o, cycle: this.sim.cycle });
+    }
+  }
+
+  detach(): void { this.sim.removeAgent(this); for (const p of this.ports) this.sim.poke(`${p}_valid` as never, 0); }
 }
