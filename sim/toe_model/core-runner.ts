@@ -7,7 +7,36 @@ import type { Scheduler } from './scheduler.ts';
 
 export interface CoreStats { events: number; cycles: number; busyNs: number; commands: number; maxQueue: number }
 
-export class CoreRunner {
+/**
+ * What the Toe needs of a core runner. CoreRunner (below) is the default: an in-memory event FIFO and commands
+ * handed straight to the hardware. A ToeConfig.coreRunner factory may swap in another path, e.g.
+ * fw-bus-cosim.ts, where events and commands go through an RTL firmware bus.
+ */
+export interface CoreDriver {
+  readonly firmware: FirmwareCore;
+  readonly stats: CoreStats;
+  readonly eventsByKind: Map<string, number>;
+  readonly queued: number;
+  readonly idle: boolean;
+  post(ev: FwEvent): void;
+  utilisation(elapsedNs: number): number;
+}
+
+/** Everything a core runner is built from (the CoreRunner constructor's arguments, plus which core it is). */
+export interface CoreRunnerSpec {
+  toe: string;
+  role: 'rx' | 'tx';
+  sched: Scheduler;
+  firmware: FirmwareCore;
+  hz: number;
+  costs: CostTable;
+  exec: (cmd: FwCommand) => void;
+  onDequeue: (ev: FwEvent) => void;
+}
+
+export type CoreRunnerFactory = (spec: CoreRunnerSpec) => CoreDriver;
+
+export class CoreRunner implements CoreDriver {
   private readonly queue: FwEvent[] = [];
   private busy = false;
   readonly stats: CoreStats = { events: 0, cycles: 0, busyNs: 0, commands: 0, maxQueue: 0 };

@@ -18,7 +18,7 @@ import {
   type ArpFrame, type Ipv4Input, type MacInput, type TcpFrame, type TcpOption,
 } from '../packet/index.ts';
 import { checkSegment } from '../tcp/seq-check-model.ts';
-import { CoreRunner } from './core-runner.ts';
+import { CoreRunner, type CoreDriver, type CoreRunnerFactory, type CoreRunnerSpec } from './core-runner.ts';
 import { HostStack } from './host.ts';
 import { HwConn, tupleKey } from './hw-conn.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -51,6 +51,11 @@ export interface ToeConfig {
   hostLatencyNs: number;
   /** Deliberate hardware bugs, for tests that must be able to fail. */
   faults: { oooAsInOrder?: boolean };
+  /**
+   * Hook: builds each core's runner (its event/command path). Unset: CoreRunner's in-memory FIFOs. Set by
+   * sim/toe_model/fw-bus-cosim.ts to route a core's events and commands through an RTL firmware bus.
+   */
+  coreRunner?: CoreRunnerFactory;
 }
 
 export const DEFAULT_TOE_CONFIG: Omit<ToeConfig, 'name' | 'mac' | 'ip'> = {
@@ -88,8 +93,8 @@ export class Toe {
   readonly fwConns: ConnTable;
   readonly rxFirmware: RxCore;
   readonly txFirmware: TxCore;
-  readonly rxCore: CoreRunner;
-  readonly txCore: CoreRunner;
+  readonly rxCore: CoreDriver;
+  readonly txCore: CoreDriver;
   readonly host: HostStack;
   readonly stats: ToeStats = {
     rxFrames: 0, rxBadFrames: 0, rxBadChecksum: 0, rxNotForUs: 0, rxNomem: 0, rxFastSegments: 0, rxToFirmware: 0, rxDropped: 0,
@@ -119,8 +124,11 @@ export class Toe {
     this.fwConns = new ConnTable(this.fwCfg.maxConns);
     this.rxFirmware = new RxCore(this.fwConns, this.fwCfg, this.cfg.costs);
     this.txFirmware = new TxCore(this.fwConns, this.fwCfg, this.cfg.costs);
-    this.rxCore = new CoreRunner(sched, this.rxFirmware, this.cfg.coreHz, this.cfg.costs, (c) => this.exec(c, 'rx'), (ev) => this.dequeued(ev));
-    this.txCore = new CoreRunner(sched, this.txFirmware, this.cfg.coreHz, this.cfg.costs, (c) => this.exec(c, 'tx'), () => {});
+    const makeCore = this.cfg.coreRunner
+      ?? ((s: CoreRunnerSpec) => new CoreRunner(s.sched, s.firmware, s.hz, s.costs, s.exec, s.onDequeue));
+    const spec = { toe: this.cfg.name, sched, hz: this.cfg.coreHz, costs: this.cfg.costs };
+    this.rxCore = makeCore({ ...spec, role: 'rx', firmware: this.rxFirmware, exec: (c) => this.exec(c, 'rx'), onDequeue: (ev) => this.dequeued(ev) });
+    this.txCore = makeCore({ ...spec, role: 'tx', firmware: this.txFirmware, exec: (c) => this.exec(c, 'tx'), onDequeue: () => {} });
     this.host = new HostStack(this);
     this.startNs = sched.now;
   }
