@@ -418,6 +418,8 @@ export class RxCore implements FirmwareCore {
    */
   private teardown(c: FwConn, ctx: CoreContext, reason: number, notifyHost: boolean): void {
     for (const e of c.ooo.splice(0)) this.freeSkb(ctx, e.skb);
+    // The hardware keeps SACK blocks per connection index: clear them so a reused index starts with none.
+    if (c.sackOk) ctx.issue(command('SACK_SET', { conn: c.id, count: 0 }));
     c.sacks = []; c.sacksSent = [];
     ctx.issue(command('CONN_DELETE', { conn: c.id }));
     const wasConnecting = c.state === State.SYN_SENT || (c.state === State.SYN_RECEIVED && !c.passive);

@@ -169,3 +169,20 @@ describe('SACK blocks against a reference, random arrival orders', () => {
 });
 
 
+
+describe('SACK state and connection teardown', () => {
+  it('the RX core clears a connection\'s hardware SACK blocks (SACK_SET count 0) before deleting it, so a reused index starts clean', () => {
+    const p = makePair();
+    const { ca, cb } = connect(p);
+    const issued: { kind: string; conn: number; count?: number }[] = [];
+    const exec = (p.b as unknown as { exec: (cmd: { kind: string; conn: number; count?: number }, from: string) => void }).exec.bind(p.b);
+    (p.b as unknown as { exec: typeof exec }).exec = (cmd, from) => { issued.push({ kind: cmd.kind, conn: cmd.conn, count: cmd.count }); exec(cmd, from); };
+    p.a.host.close(ca);
+    p.b.host.close(cb);
+    p.run(() => p.b.leaks().hwConns === 0 && p.a.leaks().hwConns === 0, 10_000);
+    const clear = issued.findIndex((c) => c.kind === 'SACK_SET' && c.conn === cb.conn && c.count === 0);
+    const del = issued.findIndex((c) => c.kind === 'CONN_DELETE' && c.conn === cb.conn);
+    expect(clear).toBeGreaterThanOrEqual(0);
+    expect(del).toBeGreaterThan(clear);
+  });
+});
