@@ -63,6 +63,9 @@ function cmdLint(dir: string, names: string[] = []) {
   return bad.length === 0;
 }
 
+// `toe ... | head` closes the pipe early: stop quietly instead of dying on EPIPE with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); throw e; });
+
 async function main(argv: string[]) {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') { console.log(HELP.main); return; }

@@ -314,6 +314,15 @@ export function recordWords(kind: EventKind | CommandKind): number {
   return l.length === 0 ? 1 : l[l.length - 1]!.word + 1;
 }
 
+/**
+ * Bits of one firmware-bus queue entry that holds any record of this space whole: the widest record's words.
+ * The TOE's fw_bus instances are built with eventBits / commandBits = these.
+ */
+export function entryBits(space: 'event' | 'command'): number {
+  const kinds = Object.keys(space === 'event' ? EVENT_DEFS : COMMAND_DEFS) as (EventKind | CommandKind)[];
+  return Math.max(...kinds.map(recordWords)) * BUS_WORD_BITS;
+}
+
 /** Pack an event or command into 128-bit words (bigint), kind code in bits 5..0 of word 0. */
 export function packRecord(rec: FwEvent | FwCommand, space: 'event' | 'command'): bigint[] {
   const def = (space === 'event' ? EVENT_DEFS as Defs : COMMAND_DEFS as Defs)[rec.kind]!;

@@ -5,18 +5,18 @@
 // of word 0) tells it how many.
 import {
   BUS_WORD_BITS, COMMAND_DEFS, EVENT_DEFS, command, event, packRecord, recordWords, unpackRecord,
-  type CommandKind, type EventKind, type FwCommand, type FwEvent,
+  entryBits, type CommandKind, type EventKind, type FwCommand, type FwEvent,
 } from '../../firmware/api.ts';
 
 type Space = 'event' | 'command';
 type Defs = Record<string, { code: number; fields: Record<string, number> }>;
 const defsOf = (space: Space) => (space === 'event' ? EVENT_DEFS : COMMAND_DEFS) as Defs;
 
-const widest = (space: Space) => Math.max(...Object.keys(defsOf(space)).map((k) => recordWords(k as EventKind | CommandKind)));
+const widest = (space: Space) => entryBits(space) / BUS_WORD_BITS;
 
 /** Bits per event / command entry of the co-simulated firmware bus (3 words x 128 = 384 with today's records). */
-export const EVENT_ENTRY_BITS = widest('event') * BUS_WORD_BITS;
-export const COMMAND_ENTRY_BITS = widest('command') * BUS_WORD_BITS;
+export const EVENT_ENTRY_BITS = entryBits('event');
+export const COMMAND_ENTRY_BITS = entryBits('command');
 
 const KIND_MASK = 0x3fn;
 
