@@ -308,6 +308,16 @@ function layoutOf(def: RecordDef): { name: string; word: number; bit: number; wi
   return out;
 }
 
+/**
+ * 32-bit register words a core reads or writes for a record of this kind: up to its last field (the firmware
+ * bus's EVENT_DATA / CMD_DATA registers; words past the last field are never touched).
+ */
+export function recordRegWords(kind: EventKind | CommandKind): number {
+  const l = layoutOf(defOf(kind));
+  const last = l[l.length - 1];
+  return last ? Math.ceil((last.word * BUS_WORD_BITS + last.bit + last.width) / 32) : 1;
+}
+
 /** 128-bit words a record of this kind occupies on the firmware bus. */
 export function recordWords(kind: EventKind | CommandKind): number {
   const l = layoutOf(defOf(kind));

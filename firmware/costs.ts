@@ -1,6 +1,9 @@
 // Modelled core cycles per firmware handler: the one table to change when the firmware is profiled on a real
-// soft core. A handler is charged DISPATCH + its entry below + BUS_WORD per 128-bit word of every command it
-// issues + whatever extra it charges for loops (per segment sent, per out-of-order entry walked).
+// soft core. A handler is charged DISPATCH + its entry below + the firmware-bus accesses it makes + whatever
+// extra it charges for loops (per segment sent, per out-of-order entry walked). Bus accesses follow the RTL
+// fw_bus register map: an event costs EVENT_COUNT + its 32-bit EVENT_DATA words + EVENT_POP, a command its
+// CMD_DATA words + CMD_PUSH, each BUS_ACCESS cycles (2 on the RTL at the core clock, as measured by the
+// co-simulation in sim/toe_model/fw-bus-cosim.ts).
 // The figures are estimates for a 32-bit in-order RISC core with single-cycle local memory (a MicroBlaze or
 // VexRiscv class core): a few dozen instructions per decision, TCB reads from dual-port BRAM.
 import type { EventKind } from './api.ts';
@@ -8,10 +11,10 @@ import type { EventKind } from './api.ts';
 export const DEFAULT_CORE_HZ = 300e6;
 
 export interface CostTable {
-  /** Reading the event's words from the FIFO and branching on its kind. */
+  /** Branching on the event's kind (the bus reads are busAccess). */
   dispatch: number;
-  /** Writing one 128-bit word into the command FIFO. */
-  busWord: number;
+  /** Core cycles per 32-bit firmware-bus access (register read or write). */
+  busAccess: number;
   /** Per event kind. */
   handler: Record<EventKind, number>;
   /** TX core: building one TX_SEG decision (window arithmetic, Nagle, RTT timing). */
@@ -21,8 +24,8 @@ export interface CostTable {
 }
 
 export const DEFAULT_COSTS: CostTable = {
-  dispatch: 12,
-  busWord: 4,
+  dispatch: 4,
+  busAccess: 2,
   handler: {
     SEG_NOCONN: 150, // listener lookup, option negotiation, ISS, TCB set-up
     SEG: 90, // state machine step

@@ -1,6 +1,6 @@
 // Runs one firmware core: its event FIFO, one handler at a time to completion, charged in modelled cycles; the
 // commands the handler issued reach the hardware when it finishes. Busy time over elapsed time = utilisation.
-import { recordWords, type FwCommand, type FwEvent } from '../../firmware/api.ts';
+import { recordRegWords, type FwCommand, type FwEvent } from '../../firmware/api.ts';
 import type { FirmwareCore } from '../../firmware/context.ts';
 import type { CostTable } from '../../firmware/costs.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -70,11 +70,12 @@ export class CoreRunner implements CoreDriver {
     this.busy = true;
     this.onDequeue(ev);
     const cmds: FwCommand[] = [];
-    let cycles = this.costs.dispatch + this.costs.handler[ev.kind];
+    // EVENT_COUNT, the event's data words, EVENT_POP; then per command its data words and CMD_PUSH.
+    let cycles = this.costs.dispatch + this.costs.busAccess * (recordRegWords(ev.kind) + 2) + this.costs.handler[ev.kind];
     const startUs = this.sched.now / 1000;
     this.firmware.handle(ev, {
       now: () => startUs,
-      issue: (cmd) => { cmds.push(cmd); cycles += this.costs.busWord * recordWords(cmd.kind); },
+      issue: (cmd) => { cmds.push(cmd); cycles += this.costs.busAccess * (recordRegWords(cmd.kind) + 1); },
       charge: (n) => { cycles += n; },
     });
     const ns = (cycles / this.hz) * 1e9;

@@ -5,7 +5,7 @@
 //
 // Charging: handler[kind] and the handler's own extras (perSegment, perOooEntry) as in CoreRunner, plus the
 // measured bus cycles of the pop and of every push (converted from the bus clock to the core clock), instead
-// of CoreRunner's modelled `dispatch + busWord x words` for them.
+// of CoreRunner's modelled `busAccess x (data words + 2 or + 1)` for them.
 import type { FwEvent } from '../../firmware/api.ts';
 import type { CoreDriver, CoreRunnerSpec, CoreStats } from './core-runner.ts';
 import type { FwBusPort } from './fw-bus-port.ts';

@@ -30,7 +30,7 @@ export interface FwBusCoreReport {
   cyclesPerCommand: number;
   accessesPerCommand: number;
   cyclesPerCommandWord: number;
-  /** costs.ts: `dispatch` per event, `busWord` per 128-bit command word (averaged over the commands pushed). */
+  /** costs.ts's modelled bus cycles: busAccess x (data words + 2) per event, x (data words + 1) per command (averaged). */
   modelledPerEvent: number;
   modelledPerCommand: number;
   /** Events the hardware had to hold (RTL event queue full) and the most held at once; core cycles waiting on a full command queue. */
@@ -84,7 +84,8 @@ export class FwBusCosim {
         cyclesPerEvent: per(s.eventCycles, s.eventsPopped), accessesPerEvent: per(s.eventAccesses, s.eventsPopped),
         cyclesPerCommand: per(s.commandCycles, s.commandsPushed), accessesPerCommand: per(s.commandAccesses, s.commandsPushed),
         cyclesPerCommandWord: per(s.commandCycles, s.commandRecordWords),
-        modelledPerEvent: costs.dispatch, modelledPerCommand: per(costs.busWord * s.commandRecordWords, s.commandsPushed),
+        modelledPerEvent: per(costs.busAccess * (s.eventRecordWords + 2 * s.eventsPopped), s.eventsPopped),
+        modelledPerCommand: per(costs.busAccess * (s.commandRecordWords + s.commandsPushed), s.commandsPushed),
         eventsHeld: s.eventsHeld, maxHeld: s.maxHeld, commandWaitCycles: s.commandWaitCycles,
         busShare: per(r.busCoreCycles, r.stats.cycles),
       };

@@ -12,7 +12,7 @@ import { defaultFwBusParams, type FwBusParams } from '../../blocks/fw_bus/params
 import { TimedAxiLiteMaster, type AxiTiming } from '../fw_bus/timed-axil-master.ts';
 import { FwBusDriver } from '../fw_bus/driver.ts';
 import { HsSink, HsSource } from '../host/handshake-agents.ts';
-import { recordWords, type FwCommand, type FwEvent } from '../../firmware/api.ts';
+import { recordRegWords, type FwCommand, type FwEvent } from '../../firmware/api.ts';
 import {
   COMMAND_ENTRY_BITS, EVENT_ENTRY_BITS, bitsToRecord, kindOfWord0, recordToBits, regWord, regWordsOf,
 } from './fw-bus-records.ts';
@@ -50,8 +50,9 @@ export interface FwBusPortStats {
   commandCycles: number;
   /** CMD_DATA words written (words equal to the staged value are skipped). */
   commandWords: number;
-  /** 128-bit words of the commands pushed (what firmware/costs.ts charges busWord for). */
+  /** 32-bit data words of the commands pushed and the events popped (what firmware/costs.ts charges busAccess for). */
   commandRecordWords: number;
+  eventRecordWords: number;
   /** Bus cycles spent polling CMD_SPACE while it read 0: the core waiting on a full command queue. */
   commandWaitCycles: number;
   /** Commands the hardware took from cmd_valid. */
@@ -64,7 +65,7 @@ type FwBusSim = Sim<ReturnType<typeof FwBus.body>>;
 
 export class FwBusPort {
   readonly stats: FwBusPortStats = {
-    eventsOffered: 0, eventsPopped: 0, eventsHeld: 0, maxHeld: 0, eventAccesses: 0, eventCycles: 0,
+    eventsOffered: 0, eventsPopped: 0, eventRecordWords: 0, eventsHeld: 0, maxHeld: 0, eventAccesses: 0, eventCycles: 0,
     commandsPushed: 0, commandAccesses: 0, commandCycles: 0, commandWords: 0, commandRecordWords: 0, commandWaitCycles: 0, commandsTaken: 0, eventsDropped: 0,
   };
   readonly drv: FwBusDriver;
@@ -182,6 +183,7 @@ export class FwBusPort {
       this.drv.write('EVENT_POP', 0);
       this.knownEvents--;
       this.stats.eventsPopped++;
+      this.stats.eventRecordWords += recordRegWords(kind as FwEvent['kind']);
       return bitsToRecord(bits, 'event') as FwEvent;
     } finally {
       const s = this.drv.stats;
@@ -216,7 +218,7 @@ export class FwBusPort {
     this.drv.write('CMD_PUSH', 0); // throws FwBusError if refused: CMD_SPACE said there was room
     this.knownSpace--;
     this.stats.commandsPushed++;
-    this.stats.commandRecordWords += recordWords(cmd.kind);
+    this.stats.commandRecordWords += recordRegWords(cmd.kind);
     const s = this.drv.stats;
     this.stats.commandCycles += s.cycles - c0;
     this.stats.commandAccesses += s.reads + s.writes - a0;

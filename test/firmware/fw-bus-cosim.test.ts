@@ -167,7 +167,7 @@ describe.each(simBackends())('firmware through RTL fw_bus instances (%s)', (back
       }
       for (const u of [p.a.utilisation(), p.b.utilisation()]) for (const x of [u.rx, u.tx]) { expect(x).toBeGreaterThan(0); expect(x).toBeLessThan(1); }
       console.log(`${utilisationReport(mem, 'in-memory path')}; ${rm.simMs.toFixed(3)} ms\n${utilisationReport(p, `RTL fw_bus (${backend})`)}; ` +
-        `${r.simMs.toFixed(3)} ms\n${formatFwBusReport(rows)}\n(costs.ts: dispatch ${DEFAULT_COSTS.dispatch}, busWord ${DEFAULT_COSTS.busWord})`);
+        `${r.simMs.toFixed(3)} ms\n${formatFwBusReport(rows)}\n(costs.ts: dispatch ${DEFAULT_COSTS.dispatch}, busAccess ${DEFAULT_COSTS.busAccess})`);
       done();
     });
 
