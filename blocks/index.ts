@@ -10,5 +10,6 @@ import { designs as rxFront } from './rx_front/designs.ts';
 import { designs as fwBus } from './fw_bus/designs.ts';
 import { designs as timers } from './timers/designs.ts';
 import { designs as connTable } from './conn_table/designs.ts';
+import { designs as toeRx } from './toe_rx/designs.ts';
 
-export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus, ...timers, ...connTable];
+export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus, ...timers, ...connTable, ...toeRx];

@@ -1,0 +1,59 @@
+// Reference model of ToeRx for generated traffic: connections by 4-tuple, the seq_check model's verdict, and the
+// fast-path TCB writes (written from the brief and RFC 9293, sharing no code with the RTL).
+import { seqAdd } from '../../sim/packet/index.ts';
+import { checkSegment, type SegCase, type SegVerdict } from '../../sim/tcp/seq-check-model.ts';
+import { SeqVerdict } from '../../blocks/seq_check/interface.ts';
+import { TcbState, type TcbFields, type Tuple } from '../../blocks/conn_table/tcb.ts';
+
+export interface SegIn { seq: number; ack: number; len: number; wnd: number; syn: boolean; ack_flag: boolean; fin: boolean; rst: boolean }
+
+export interface Expected {
+  hit: boolean;
+  index: number;
+  case?: SegCase;
+  verdict?: SegVerdict;
+  updated: boolean;
+  rcv_nxt: number;
+  snd_una: number;
+}
+
+const key = (t: Tuple) => `${t.local_ip}:${t.local_port}<${t.remote_ip}:${t.remote_port}`;
+
+export class ToeRxModel {
+  readonly conns = new Map<string, { index: number; tcb: TcbFields; before?: TcbFields }>();
+
+  /**
+   * stale: a deliberately broken model of a pipeline without the hazard guard, where each segment reads its
+   * connection's TCB as it was before the previous segment's write (and writes what it computed from that).
+   */
+  constructor(readonly stale = false) {}
+
+  add(tuple: Tuple, index: number, tcb: TcbFields): void { this.conns.set(key(tuple), { index, tcb: { ...tcb } }); }
+  tcbOf(tuple: Tuple): TcbFields | undefined { return this.conns.get(key(tuple))?.tcb; }
+
+  /** A segment with reason OK arriving for `tuple` (local = its destination). */
+  arrive(tuple: Tuple, s: SegIn): Expected {
+    const c = this.conns.get(key(tuple));
+    if (!c) return { hit: false, index: 0, updated: false, rcv_nxt: 0, snd_una: 0 };
+    const t = this.stale && c.before ? { ...c.before } : { ...c.tcb };
+    c.before = { ...c.tcb };
+    const sc: SegCase = {
+      tag: 0, seq: s.seq, ack: s.ack, len: s.len, wnd: s.wnd, ctl_syn: s.syn, ctl_ack: s.ack_flag, ctl_fin: s.fin, ctl_rst: s.rst,
+      rcv_nxt: t.rcv_nxt, rcv_wnd: t.rcv_wnd, snd_una: t.snd_una, snd_nxt: t.snd_nxt, snd_wnd: t.snd_wnd, snd_wscale: t.snd_wscale,
+      snd_wl1: t.snd_wl1, snd_wl2: t.snd_wl2, max_snd_wnd: t.max_snd_wnd,
+    };
+    const v = checkSegment(sc);
+    const synced = t.state >= TcbState.ESTABLISHED && t.state <= TcbState.TIME_WAIT;
+    // The masked write: only the fields the verdict moves, computed from the TCB as read.
+    const w: Partial<TcbFields> = {};
+    if (synced) {
+      const advance = v.verdict === SeqVerdict.IN_ORDER ? v.accept_len + (v.fin ? 1 : 0) : 0;
+      if (advance > 0) { w.rcv_nxt = seqAdd(t.rcv_nxt, advance); w.rcv_wnd = Math.max(0, t.rcv_wnd - advance); }
+      if (v.ack_advance) w.snd_una = s.ack;
+      if (v.wnd_update) Object.assign(w, { snd_wnd: v.seg_wnd, snd_wl1: s.seq, snd_wl2: s.ack, max_snd_wnd: Math.max(t.max_snd_wnd, v.seg_wnd) });
+    }
+    Object.assign(c.tcb, w);
+    const updated = Object.keys(w).length > 0;
+    return { hit: true, index: c.index, case: sc, verdict: v, updated, rcv_nxt: w.rcv_nxt ?? t.rcv_nxt, snd_una: w.snd_una ?? t.snd_una };
+  }
+}
