@@ -92,10 +92,4 @@ export function connectHandshake(sink: Record<string, unknown>, source: Record<s
   (source.ready as Wire).set(sink.ready as Sig);
 }
 
-/** Wires an AXI4-Stream (tdata, tkeep, tlast, tvalid forward; tready back). */
-export function connectStream(sink: Record<string, unknown>, source: Record<string, unknown>): void {
-  for (const k of ['tdata', 'tkeep', 'tlast', 'tuser', 'tvalid']) {
-    if (k in sink) (sink[k] as Wire).set(source[k] as Sig);
-  }
-  (source.tready as Wire).set(sink.tready as Sig);
-}
+export { connectStream } from '../lib/connect.ts';

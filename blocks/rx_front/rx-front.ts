@@ -6,16 +6,9 @@ import { Verdict, VERDICT_BITS } from '../checksum/verdict.ts';
 import { RxParser, type RxParserParams } from '../rx_parser/rx-parser.ts';
 import { metaBundle, metaFields } from '../rx_parser/meta.ts';
 import { RX_REASON_BITS } from '../rx_parser/reasons.ts';
+import { connectStream } from '../lib/connect.ts';
 
 export type RxFrontParams = RxParserParams;
-
-type Ports = Record<string, Wire | Sig | undefined>;
-
-/** Drives a stream sink's forward signals from a source and the source's tready from the sink. */
-function forward(sink: Ports, source: Ports, keys: readonly string[]) {
-  for (const k of keys) if (sink[k] && source[k]) (sink[k] as Wire).set(source[k] as Sig);
-  (source.tready as Wire).set(sink.tready as Sig);
-}
 
 /**
  * Ports:
@@ -46,8 +39,7 @@ export const RxFront = defineModule('rx_front', (m, p: RxFrontParams) => {
   const checksum = m.instance(RxChecksum, { width: W, userBits: 1 }, { name: 'checksum' });
   const parser = m.instance(RxParser, p, { name: 'parser' });
 
-  const rx = io.rx as unknown as Ports;
-  forward(checksum.s_axis as unknown as Ports, rx, ['tdata', 'tkeep', 'tlast', 'tuser', 'tvalid']);
+  connectStream(checksum.s_axis, io.rx);
 
   // The verdict rides on the last beat's tuser; the MAC's error bit sits above it on every beat.
   const checked = checksum.m_axis as unknown as Record<string, Sig>;
@@ -55,14 +47,12 @@ export const RxFront = defineModule('rx_front', (m, p: RxFrontParams) => {
   const bad = (kind: number, ok: number) => user.bit(kind).land(user.bit(ok).lnot());
   const checksumError = bad(Verdict.IPV4_CHECKED, Verdict.IPV4_OK).lor(bad(Verdict.TCP_CHECKED, Verdict.TCP_OK));
   const parserRx = parser.rx as unknown as Record<string, Wire>;
-  forward(parserRx, checked, ['tdata', 'tkeep', 'tlast', 'tvalid']);
+  connectStream(parserRx, checked, ['tdata', 'tkeep', 'tlast', 'tvalid']);
   // An 8-bit verifier has no tkeep; the parser's one-lane tkeep is then always set.
   if (!checked.tkeep && parserRx.tkeep) parserRx.tkeep.set(lit(1, UInt(1)));
   parserRx.tuser!.set(cat(checksumError, user.bit(VERDICT_BITS)));
 
-  for (const name of ['payload', 'slow'] as const) {
-    forward(io[name] as unknown as Ports, parser[name] as unknown as Ports, ['tdata', 'tkeep', 'tlast', 'tuser', 'tvalid']);
-  }
+  for (const name of ['payload', 'slow'] as const) connectStream(io[name], parser[name]);
   const meta = io.meta as unknown as Record<string, Wire | Sig>, parserMeta = parser.meta as unknown as Record<string, Wire | Sig>;
   for (const [name] of metaFields(p.sackBlocks)) (meta[name] as Wire).set(parserMeta[name] as Sig);
   (meta.valid as Wire).set(parserMeta.valid as Sig);

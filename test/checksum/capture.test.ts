@@ -12,7 +12,7 @@ import { RxChecksum } from '../../blocks/checksum/rx-checksum.ts';
 import { TxChecksum } from '../../blocks/checksum/tx-checksum.ts';
 import { decodeVerdict } from '../../blocks/checksum/verdict.ts';
 import { simBackends } from '../backends.ts';
-import { referenceVerdict } from './frames.ts';
+import { referenceVerdict, withOneByteChanged } from './frames.ts';
 import { runFrames, sameBytes } from './run.ts';
 import { txInput } from './tx-input.ts';
 
@@ -20,18 +20,6 @@ const pcapPath = resolve(projectRoot(), '../shared/pcaps/linux-tcp-200k-transfer
 const available = existsSync(pcapPath);
 if (!available) console.log(`skipping the checksum tests on the Linux capture: ${pcapPath} not found (../shared is optional)`);
 const frames = available ? readPcap(readFileSync(pcapPath)).packets.map((p) => p.data.slice()) : [];
-
-/** Each frame with one byte in [14, end of the IPv4 datagram) changed, chosen by a seeded PRNG. */
-function withOneByteChanged(seed: number): { bytes: Uint8Array; at: number }[] {
-  const rng = new Xorshift(seed);
-  return frames.map((f) => {
-    const ipEnd = 14 + ((f[16]! << 8) | f[17]!);
-    const at = 14 + Math.floor(rng.next() * (ipEnd - 14));
-    const bytes = f.slice();
-    bytes[at]! ^= 1 + Math.floor(rng.next() * 255);
-    return { bytes, at };
-  });
-}
 
 describe.skipIf(!available).each(simBackends())('checksum units on the Linux capture (%s)', (backend) => {
   describe.each([8, 64, 512])('%i-bit', async (width) => {
@@ -50,7 +38,7 @@ describe.skipIf(!available).each(simBackends())('checksum units on the Linux cap
     });
 
     it('the verifier rejects every frame with one byte of its IPv4 header or TCP segment changed', () => {
-      const changed = withOneByteChanged(width + 1);
+      const changed = withOneByteChanged(frames, width + 1);
       rx.reset();
       const out = runFrames(rx as never, width / 8, changed.map((c) => ({ data: c.bytes })), { gap: 0.2, backpressure: 0.2, seed: width + 2 });
       let ipv4Bad = 0, tcpBad = 0;

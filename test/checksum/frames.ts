@@ -7,6 +7,7 @@ import {
 } from '../../sim/packet/index.ts';
 import { tcpOptions } from '../packet/arbitraries.ts';
 import type { VerdictValue } from '../../blocks/checksum/verdict.ts';
+import { Xorshift } from '../../sim/stream-models.ts';
 
 export interface TcpFrameSpec {
   ipOptionWords: number;
@@ -111,4 +112,19 @@ export function referenceVerdict(b: Uint8Array): VerdictValue {
     tcpOk = checksumFinish(checksumPartial(b, pseudo, 14 + headerBytes, segLen)) === 0;
   }
   return { ipv4Checked, ipv4Ok, tcpChecked, tcpOk };
+}
+
+/**
+ * Each frame with one byte in [14, end of the IPv4 datagram) changed (XOR with 1..255), the byte chosen by a
+ * seeded PRNG: a corruption the IPv4 header checksum or the TCP checksum must catch.
+ */
+export function withOneByteChanged(frames: readonly Uint8Array[], seed: number): { bytes: Uint8Array; at: number }[] {
+  const rng = new Xorshift(seed);
+  return frames.map((f) => {
+    const ipEnd = 14 + ((f[16]! << 8) | f[17]!);
+    const at = 14 + Math.floor(rng.next() * (ipEnd - 14));
+    const bytes = f.slice();
+    bytes[at]! ^= 1 + Math.floor(rng.next() * 255);
+    return { bytes, at };
+  });
 }

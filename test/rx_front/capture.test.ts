@@ -8,7 +8,6 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../sim/harness.ts';
 import { parseFrame, readPcap, seqDiff, TcpFlags, type TcpOption } from '../../sim/packet/index.ts';
-import { Xorshift } from '../../sim/stream-models.ts';
 import { projectRoot } from '../../gen/root.ts';
 import { RxFront } from '../../blocks/rx_front/rx-front.ts';
 import { RxReason } from '../../blocks/rx_parser/reasons.ts';
@@ -17,7 +16,7 @@ import { simBackends } from '../backends.ts';
 import { metaStreamProbe } from '../rx_parser/probe.ts';
 import { expectRx, type RxMeta } from '../rx_parser/model.ts';
 import { differences, runFrames, type InFrame, type RxRun } from '../rx_parser/driver.ts';
-import { referenceVerdict } from '../checksum/frames.ts';
+import { referenceVerdict, withOneByteChanged } from '../checksum/frames.ts';
 import { replay, type ReplaySegment } from '../seq_check/replay.ts';
 import { runCases, seqCheckSim } from '../seq_check/driver.ts';
 
@@ -36,18 +35,6 @@ const checksumError = (f: Uint8Array) => {
   return (v.ipv4Checked && !v.ipv4Ok) || (v.tcpChecked && !v.tcpOk);
 };
 const expectFront = (fs: InFrame[]) => fs.map((f) => expectRx(f.data, !!f.macError, 1, checksumError(f.data)));
-
-/** Each frame with one byte in [14, end of the IPv4 datagram) changed, chosen by a seeded PRNG. */
-function withOneByteChanged(seed: number): InFrame[] {
-  const rng = new Xorshift(seed);
-  return frames.map((f) => {
-    const ipEnd = 14 + ((f[16]! << 8) | f[17]!);
-    const at = 14 + Math.floor(rng.next() * (ipEnd - 14));
-    const data = f.slice();
-    data[at]! ^= 1 + Math.floor(rng.next() * 255);
-    return { data };
-  });
-}
 
 /** A segment for the replay, from an accepted metadata record alone (the window scale option for SYNs). */
 function segmentOf(meta: RxMeta, payloadLength: number): ReplaySegment {
@@ -114,7 +101,7 @@ describe.skipIf(!available).each(simBackends())('receive fast path on the Linux 
 
     it.each([1, 2])('rejects every frame with one changed byte (seed %i): bad checksums counted, good headers rejected as BAD_CHECKSUM', (seed) => {
       front.reset();
-      const input = withOneByteChanged(seed);
+      const input: InFrame[] = withOneByteChanged(frames, seed).map((c) => ({ data: c.bytes }));
       const expected = expectFront(input);
       const run = runFrames(front, input, expected, { backpressure: 0.1, seed });
       expect(differences(input, expected, run)).toEqual([]);

@@ -5,6 +5,7 @@ import { defineModule, input, output, Stream, UInt, cat, lit, type ModuleDef, ty
 import { RxParser, type RxParserParams } from '../../blocks/rx_parser/rx-parser.ts';
 import { fieldBits, metaFields, type FieldList } from '../../blocks/rx_parser/meta.ts';
 import { RX_REASON_BITS } from '../../blocks/rx_parser/reasons.ts';
+import { connectStream } from '../../blocks/lib/connect.ts';
 import type { RxMeta } from './model.ts';
 
 export const metaStreamBytes = (sackBlocks: number) => Math.ceil(fieldBits(metaFields(sackBlocks)) / 8);
@@ -29,17 +30,8 @@ export function metaStreamProbe(name: string, inner: ModuleDef<RxParserParams, a
       ...Object.fromEntries(counters.map((c) => [c, output(UInt(32))])),
     });
     const dut = m.instance(inner, p) as Record<string, unknown>;
-    const pass = (to: Record<string, Wire | Sig | undefined>, from: Record<string, Wire | Sig | undefined>, keys: string[]) => {
-      for (const k of keys) if (to[k] && from[k]) (to[k] as Wire).set(from[k] as Sig);
-    };
-    const rx = io.rx as unknown as Record<string, Sig>, drx = dut.rx as Record<string, Wire>;
-    pass(drx, rx, ['tdata', 'tkeep', 'tlast', 'tuser', 'tvalid']);
-    (io.rx.tready as Wire).set(drx.tready as Sig);
-    for (const port of ['payload', 'slow'] as const) {
-      const out = io[port] as unknown as Record<string, Wire>, d = dut[port] as Record<string, Sig>;
-      pass(out, d, ['tdata', 'tkeep', 'tlast', 'tuser', 'tvalid']);
-      (d.tready as unknown as Wire).set(out.tready as unknown as Sig);
-    }
+    connectStream(dut.rx as object, io.rx);
+    for (const port of ['payload', 'slow'] as const) connectStream(io[port], dut[port] as object);
     const dmeta = dut.meta as Record<string, Sig>;
     const packed = cat(...fields.map(([f]) => dmeta[f]!));
     io.meta.tdata.set(metaBits > packed.width ? cat(lit(0, UInt(metaBits - packed.width)), packed) : packed);
