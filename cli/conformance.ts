@@ -1,4 +1,5 @@
 // `toe conformance DIR`: every packetdrill script under DIR against the TOE model (sim/packetdrill/toe-target.ts).
+import fs from 'node:fs';
 import path from 'node:path';
 import { formatResult } from '../sim/packetdrill/runner/index.ts';
 import { TOLERANCE_RULES, type ToleranceRule } from '../sim/packetdrill/runner/tolerance.ts';
@@ -39,6 +40,9 @@ export async function main(args: string[]): Promise<number> {
       else fail(`one folder only (got ${dir} and ${a})`);
     }
     if (dir === undefined) fail('a folder of .pkt scripts is required');
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) fail(`${dir} is not a folder`);
+    if (passList !== undefined && !fs.existsSync(passList)) fail(`no pass list at ${passList}`);
+    if (knownFile !== undefined && !fs.existsSync(knownFile)) fail(`no known-differences file at ${knownFile}`);
     for (const r of rules) if (!TOLERANCE_RULES.includes(r as ToleranceRule)) fail(`unknown tolerance rule '${r}' (known: ${TOLERANCE_RULES.join(', ')})`);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
