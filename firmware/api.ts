@@ -308,6 +308,22 @@ function layoutOf(def: RecordDef): { name: string; word: number; bit: number; wi
   return out;
 }
 
+/** Where each field of a record lies in the packed words: `offset` counts bits from bit 0 of word 0. */
+export function recordLayout(kind: EventKind | CommandKind, space: 'event' | 'command'): { name: string; offset: number; width: number }[] {
+  return layoutOf(defIn(kind, space)).map((f) => ({ name: f.name, offset: f.word * BUS_WORD_BITS + f.bit, width: f.width }));
+}
+
+/** A record kind's code (bits 5..0 of word 0). */
+export const recordCode = (kind: EventKind | CommandKind, space: 'event' | 'command'): number => defIn(kind, space).code;
+
+/** A kind's definition in one space (MAIL is both an event and a command, with different codes). */
+function defIn(kind: string, space: 'event' | 'command'): RecordDef {
+  const d = (space === 'event' ? EVENT_DEFS as Defs : COMMAND_DEFS as Defs)[kind];
+  if (!d) throw new Error(`firmware api: no ${space} kind '${kind}'`);
+  return d;
+}
+export const RECORD_KIND_BITS = KIND_BITS;
+
 /**
  * 32-bit register words a core reads or writes for a record of this kind: up to its last field (the firmware
  * bus's EVENT_DATA / CMD_DATA registers; words past the last field are never touched).

@@ -5,7 +5,7 @@
 // Memories (all simple dual-port: one read port, one write port):
 //   bank0, bank1   buckets x (ways slots of {valid, tuple, index}): read by lookups (the firmware engine borrows
 //                  the read port for one cycle per insert), written by the firmware engine only
-//   tcb            conns x 512 bits (the Tcb layout); port A (write, or a firmware read, one per cycle,
+//   tcb            conns x 640 bits (the Tcb layout); port A (write, or a firmware read, one per cycle,
 //                  arbitrated between the engine and the datapath update port), port B (lookup reads)
 //   loc            conns x where each connection's slot is (firmware engine only)
 //   freed_ids      the free list's FIFO (firmware engine only)

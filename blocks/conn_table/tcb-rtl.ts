@@ -1,4 +1,4 @@
-// The Tcb layout in hardware: the 512-bit word the TCB memory holds, and the byte enables of a masked write.
+// The Tcb layout in hardware: the 640-bit word the TCB memory holds, and the byte enables of a masked write.
 import { cat, type Sig } from '../../dsl/index.ts';
 import { packLayout, unpackLayout } from '../host/layout-rtl.ts';
 import { Tcb, WRITABLE_FIELDS, type TcbField } from './tcb.ts';

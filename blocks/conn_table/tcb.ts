@@ -1,4 +1,4 @@
-// The transmission control block (RFC 9293 §3.3.1), defined once: the RTL stores this layout as one 512-bit
+// The transmission control block (RFC 9293 §3.3.1), defined once: the RTL stores this layout as one 640-bit
 // word per connection (byte 0 of the layout is bits [7:0]) and the firmware encodes and decodes the same bytes
 // with the codec below. Every field owns whole bytes, so a field mask maps to the memory's byte enables and a
 // masked write never needs a read-modify-write.
@@ -8,13 +8,13 @@ import { decode, encode } from '../host/layout-codec.ts';
 /** A field of `width` bits at byte `byte`. */
 const at = <N extends string>(name: N, byte: number, width: number): FieldDef<N> => ({ name, offset: byte * 8, width });
 
-export const Tcb = layout('tcb', 64, [
+export const Tcb = layout('tcb', 80, [
   at('state', 0, 4), // TcbState
   at('snd_wscale', 1, 4), // the peer's window shift (RFC 7323), applied to windows it sends
   at('rcv_wscale', 2, 4), // our window shift, applied to windows we advertise
   at('ts_ok', 3, 1), // RFC 7323 timestamps negotiated
   at('sack_ok', 4, 1), // RFC 2018 SACK permitted by both ends
-  // byte 5 reserved
+  at('rx_mode', 5, 2), // firmware/api.ts RxMode: how the hardware routes received segments (FAST, FIRMWARE, RAW)
   at('mss', 6, 16), // the peer's MSS (send MSS)
   at('snd_una', 8, 32),
   at('snd_nxt', 12, 32),
@@ -32,6 +32,11 @@ export const Tcb = layout('tcb', 64, [
   at('remote_ip', 56, 32),
   at('local_port', 60, 16),
   at('remote_port', 62, 16),
+  // The TOE's per-connection fields beyond RFC 9293's (firmware/api.ts TcbField), written by the firmware.
+  at('sack_mode', 64, 2), // firmware/api.ts SackMode
+  at('rcv_mss', 66, 16), // our receive MSS: the delayed-ACK threshold is 2 * rcv_mss
+  at('rcvbuf', 68, 32), // receive buffer bytes
+  at('remote_mac', 72, 48), // the peer's (next hop's) MAC, resolved at insert
 ]);
 
 export type TcbField = FieldName<typeof Tcb>;
@@ -99,7 +104,7 @@ export function applyMask(base: TcbFields, update: Partial<TcbFields>, mask: num
   return out;
 }
 
-/** The TCB's 64 bytes, as the RTL stores them and the firmware reads them over its bus. */
+/** The TCB's 80 bytes, as the RTL stores them and the firmware reads them over its bus. */
 export const encodeTcb = (f: Partial<TcbFields>): Uint8Array => encode(Tcb, f);
 
 export function decodeTcb(bytes: Uint8Array, at = 0): TcbFields {
@@ -107,7 +112,7 @@ export function decodeTcb(bytes: Uint8Array, at = 0): TcbFields {
   return Object.fromEntries(Object.entries(d).map(([k, v]) => [k, Number(v)])) as TcbFields;
 }
 
-/** The TCB as one 512-bit word (byte 0 in bits [7:0]), as the RTL memory holds it. */
+/** The TCB as one 640-bit word (byte 0 in bits [7:0]), as the RTL memory holds it. */
 export function tcbWord(f: Partial<TcbFields>): bigint {
   const b = encodeTcb(f);
   let w = 0n;

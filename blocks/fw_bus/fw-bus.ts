@@ -38,6 +38,9 @@ export const FwBus = defineModule('fw_bus', (m, params: FwBusParams) => {
     win_resp: input(WindowResponse),
     /** High while an enabled interrupt source is active (IRQ_ENABLE). */
     irq: output(Bool),
+    /** The event the core removed (EVENT_POP), in the cycle it leaves: lets the hardware count what is queued. */
+    popped_valid: output(Bool),
+    popped_data: output(UInt(p.eventBits)),
   });
   const axil = io.s_axil;
 
@@ -49,6 +52,8 @@ export const FwBus = defineModule('fw_bus', (m, params: FwBusParams) => {
   const eventPending = eventQueue.out.tvalid;
   const eventPop = m.wire(Bool, { default: false });
   eventQueue.out.tready.set(eventPop);
+  io.popped_valid.set(eventPop);
+  io.popped_data.set(eventQueue.out.tdata);
 
   const cmdQueue = m.instance(Fifo, { width: p.commandBits, depth: p.commandDepth }, { name: 'cmdQueue' });
   const cmdPush = m.wire(Bool, { default: false });

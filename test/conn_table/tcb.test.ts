@@ -14,10 +14,11 @@ const fieldsArb: fc.Arbitrary<TcbFields> = fc.record(Object.fromEntries(Tcb.fiel
   [f.name, fc.nat({ max: 2 ** f.width - 1 })])) as Record<string, fc.Arbitrary<number>>) as fc.Arbitrary<TcbFields>;
 
 describe('conn_table TCB layout', () => {
-  it('is 64 bytes with every RFC 9293 field, each owning whole bytes (masks map to byte enables)', () => {
-    expect(Tcb.bytes).toBe(64);
+  it('is 80 bytes with every RFC 9293 field and the TOE\'s own, each owning whole bytes (masks map to byte enables)', () => {
+    expect(Tcb.bytes).toBe(80);
     for (const f of ['state', 'snd_una', 'snd_nxt', 'snd_wnd', 'snd_wl1', 'snd_wl2', 'iss', 'rcv_nxt', 'rcv_wnd', 'irs',
-      'snd_wscale', 'rcv_wscale', 'mss', 'ts_recent', 'ts_ok', 'sack_ok', 'max_snd_wnd', ...KEY_FIELDS]) {
+      'snd_wscale', 'rcv_wscale', 'mss', 'ts_recent', 'ts_ok', 'sack_ok', 'max_snd_wnd', 'rx_mode', 'sack_mode', 'rcv_mss',
+      'rcvbuf', 'remote_mac', ...KEY_FIELDS]) {
       expect(Tcb.fields.some((x) => x.name === f), f).toBe(true);
     }
     const byteOwner = new Map<number, string>();
@@ -30,7 +31,7 @@ describe('conn_table TCB layout', () => {
     }
     expect(Tcb.fields.find((f) => f.name === 'state')!.width).toBe(4);
     expect(TcbState.TIME_WAIT).toBe(10);
-    expect(MASK_BITS).toBe(17);
+    expect(MASK_BITS).toBe(22);
     expect(WRITABLE_FIELDS.some((f) => (KEY_FIELDS as readonly string[]).includes(f))).toBe(false);
   });
 

@@ -3,7 +3,7 @@
 import { seqAdd } from '../../sim/packet/index.ts';
 import { checkSegment, type SegCase, type SegVerdict } from '../../sim/tcp/seq-check-model.ts';
 import { SeqVerdict } from '../../blocks/seq_check/interface.ts';
-import { TcbState, type TcbFields, type Tuple } from '../../blocks/conn_table/tcb.ts';
+import { TcbState, freshTcb, type TcbFields, type Tuple } from '../../blocks/conn_table/tcb.ts';
 
 export interface SegIn { seq: number; ack: number; len: number; wnd: number; syn: boolean; ack_flag: boolean; fin: boolean; rst: boolean }
 
@@ -28,7 +28,7 @@ export class ToeRxModel {
    */
   constructor(readonly stale = false) {}
 
-  add(tuple: Tuple, index: number, tcb: TcbFields): void { this.conns.set(key(tuple), { index, tcb: { ...tcb } }); }
+  add(tuple: Tuple, index: number, tcb: TcbFields): void { this.conns.set(key(tuple), { index, tcb: { ...freshTcb(tuple), ...tcb } }); }
   tcbOf(tuple: Tuple): TcbFields | undefined { return this.conns.get(key(tuple))?.tcb; }
 
   /** A segment with reason OK arriving for `tuple` (local = its destination). */
