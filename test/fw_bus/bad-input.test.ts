@@ -75,7 +75,12 @@ describe.each(simBackends())('fw_bus bad input (%s)', async (backend) => {
     for (const n of ro) expect(raw('write', regAddr(n), 0xa5a5_a5a5).resp, n).toBe(AxiResp.SLVERR);
     expect(ro.map((n) => (n === 'BAD_ACCESSES' ? drv.read(n) - ro.length : drv.read(n)))).toEqual(before);
     expect(status('accessError', drv.read('STATUS'))).toBe(1);
+    // popped_* shows the event once, in the cycle EVENT_POP removes it (and never for the refused accesses above).
+    const popped: bigint[] = [];
+    sim.addAgent({ sample: () => { if (Number(sim.peek('popped_valid'))) popped.push(BigInt(sim.peek('popped_data'))); } });
     expect(drv.popEvent()).toBe(0x1234n);
+    sim.step(3);
+    expect(popped).toEqual([0x1234n]);
   });
 
   it('reads of the write-only triggers are refused with SLVERR, read 0, and do not pop or push', () => {
