@@ -11,5 +11,7 @@ import { designs as fwBus } from './fw_bus/designs.ts';
 import { designs as timers } from './timers/designs.ts';
 import { designs as connTable } from './conn_table/designs.ts';
 import { designs as toeRx } from './toe_rx/designs.ts';
+import { designs as rxDispatch } from './rx_dispatch/designs.ts';
+import { designs as txEngine } from './tx_engine/designs.ts';
 
-export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus, ...timers, ...connTable, ...toeRx];
+export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus, ...timers, ...connTable, ...toeRx, ...rxDispatch, ...txEngine];

@@ -1,5 +1,5 @@
 // The ACK frame builder: an ACK/RST request (connection fields) -> a complete pure-ACK or RST frame.
-import { defineModule, input, output, UInt, Stream, lit, mux, type Sig } from '../../dsl/index.ts';
+import { defineModule, input, output, Bool, UInt, Stream, lit, mux, type Sig } from '../../dsl/index.ts';
 import { AckKind, Handshake, ackRequestFields, checkWidth, segmentFields } from './types.ts';
 import { SegHeader, headerFields } from './seg-header.ts';
 import { FrameAssembler } from './frame-assembler.ts';
@@ -57,6 +57,7 @@ export const AckFrame = defineModule('ack_frame', (m, p: AckFrameParams) => {
     ts_ecr: r.ts_recent,
     sack_count: mux(isRst, lit(0, UInt(3)), r.sack_count),
     sack: r.sack,
+    syn_opts: lit(0, Bool), syn_mss: lit(0, UInt(16)), syn_sack_ok: lit(0, Bool), syn_ws_ok: lit(0, Bool), syn_ws: lit(0, UInt(4)),
     payload_len: lit(0, UInt(16)),
     payload_sum: lit(0, UInt(16)),
   };

@@ -36,7 +36,10 @@ export const SegHeader = defineModule('seg_header', (m, p: SegHeaderParams) => {
   const d = io.desc;
 
   // ---- stage 1: option area, lengths, sums
-  const options = tcpOptionArea({ ts_enabled: d.ts_enabled, tsval: io.tsval, ts_ecr: d.ts_ecr, sack_count: d.sack_count, sack: d.sack });
+  const options = tcpOptionArea({
+    ts_enabled: d.ts_enabled, tsval: io.tsval, ts_ecr: d.ts_ecr, sack_count: d.sack_count, sack: d.sack,
+    syn: { opts: d.syn_opts, mss: d.syn_mss, sack_ok: d.syn_sack_ok, ws_ok: d.syn_ws_ok, ws: d.syn_ws },
+  });
   const tcpHeaderLen = options.length.zext(7).add(20);
   const tcpLen = tcpHeaderLen.zext(17).add(d.payload_len.zext(17));
   const ipTotal = tcpLen.addWide(20); // 18 bits

@@ -1,10 +1,12 @@
 // The option area of an outgoing segment: NOP NOP TS, then NOP NOP SACK with up to four blocks (Linux's layout).
 import { UInt, cat, lit, mux, type Sig } from '../../dsl/index.ts';
 import { MAX_SACK_BLOCKS } from './types.ts';
-import { word } from './header-sum.ts';
+import { word, words16 } from './header-sum.ts';
 
 export interface OptionInputs {
   ts_enabled: Sig; tsval: Sig; ts_ecr: Sig; sack_count: Sig; sack: { left: Sig; right: Sig }[];
+  /** A SYN's options instead (types.ts synOptionFields). */
+  syn?: { opts: Sig; mss: Sig; sack_ok: Sig; ws_ok: Sig; ws: Sig };
 }
 
 export interface OptionArea {
@@ -22,10 +24,39 @@ export function bytesBE(x: Sig): Sig[] {
 }
 
 export function tcpOptionArea(o: OptionInputs): OptionArea {
-  const ts = o.ts_enabled;
+  if (!o.syn) return dataOptionArea(o, o.ts_enabled, o.sack_count);
+  const syn = o.syn;
+  // In a SYN the data-segment area is forced empty (its terms all gate to zero), and the SYN area takes over.
+  const data = dataOptionArea(o, o.ts_enabled.land(syn.opts.lnot()), mux(syn.opts, lit(0, UInt(3)), o.sack_count));
+  const area = synOptionArea(syn, o.ts_enabled, o.tsval, o.ts_ecr);
+  return {
+    bits: mux(syn.opts, area.bits, data.bits),
+    length: mux(syn.opts, area.length, data.length),
+    sumTerms: [...data.sumTerms, ...words16(area.bits).map((w) => mux(syn.opts, w, word(0)))],
+  };
+}
+
+/**
+ * MSS; SACKOK TS | NOP NOP TS | NOP NOP SACKOK; NOP WS: 4 to 20 bytes, zero past the length, so the checksum
+ * terms are simply the area's 16-bit words.
+ */
+function synOptionArea(s: { mss: Sig; sack_ok: Sig; ws_ok: Sig; ws: Sig }, ts: Sig, tsval: Sig, tsecr: Sig) {
+  const mssOpt = cat(lit(0x0204, UInt(16)), s.mss);
+  const wsOpt = mux(s.ws_ok, cat(lit(0x010303, UInt(24)), s.ws.zext(8)), lit(0, UInt(32)));
+  const tsOpt = cat(mux(s.sack_ok, lit(0x0402, UInt(16)), lit(0x0101, UInt(16))), lit(0x080a, UInt(16)), tsval, tsecr);
+  const withTs = cat(mssOpt, tsOpt, wsOpt, lit(0, UInt(160)));
+  const sackOnly = cat(mssOpt, lit(0x01010402, UInt(32)), wsOpt, lit(0, UInt(224)));
+  const plain = cat(mssOpt, wsOpt, lit(0, UInt(256)));
+  const bits = mux(ts, withTs, mux(s.sack_ok, sackOnly, plain)).named('synOptions');
+  const middle = mux(ts, lit(12, UInt(6)), mux(s.sack_ok, lit(4, UInt(6)), lit(0, UInt(6))));
+  const length = middle.add(4).add(mux(s.ws_ok, lit(4, UInt(6)), lit(0, UInt(6))));
+  return { bits, length };
+}
+
+function dataOptionArea(o: OptionInputs, ts: Sig, sackCount: Sig): OptionArea {
   // At most 3 blocks fit beside timestamps, 4 without.
   const maxBlocks = mux(ts, lit(3, UInt(3)), lit(MAX_SACK_BLOCKS, UInt(3)));
-  const sackBlocks = mux(o.sack_count.gt(maxBlocks), maxBlocks, o.sack_count);
+  const sackBlocks = mux(sackCount.gt(maxBlocks), maxBlocks, sackCount);
   const hasSack = sackBlocks.orR();
   const sackLen = sackBlocks.zext(6).shl(3).add(2); // kind 5, length 2 + 8n
   const sackAreaLen = mux(hasSack, sackLen.add(2), lit(0, UInt(6)));

@@ -19,12 +19,22 @@ export const addressFields = {
 };
 
 /**
+ * A SYN's option area instead (syn_opts set): MSS, then SACK-permitted and timestamps (when ts_enabled) or
+ * SACK-permitted alone, then window scale, Linux's layout: `MSS`, `SACKOK TS` | `NOP NOP TS` | `NOP NOP SACKOK`,
+ * `NOP WS` (4 to 20 bytes). sack_count is ignored in a SYN.
+ */
+export const synOptionFields = {
+  syn_opts: Bool, syn_mss: UInt(16), syn_sack_ok: Bool, syn_ws_ok: Bool, syn_ws: UInt(4),
+};
+
+/**
  * Options of an outgoing segment, laid out as Linux does: NOP NOP TS (12 bytes) when ts_enabled, then
  * NOP NOP SACK (4 + 8n bytes) for sack_count = n > 0. TSval comes from the block's free-running `tsval` input.
  * sack_count is clamped to 4, and to 3 with timestamps (the 40-byte limit).
  */
 export const optionFields = {
   ts_enabled: Bool, ts_ecr: UInt(32), sack_count: UInt(3), sack: Vec(SackBlock, MAX_SACK_BLOCKS),
+  ...synOptionFields,
 };
 
 /**

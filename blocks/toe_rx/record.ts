@@ -3,6 +3,7 @@
 import { Bool, Flip, Struct, UInt, type ScalarT } from '../../dsl/index.ts';
 import { metaFields, type FieldList } from '../rx_parser/meta.ts';
 import { INDEX_PORT_BITS } from '../conn_table/params.ts';
+import { ROUTE_BITS } from './route.ts';
 
 /**
  * What the receive path found out about the segment, after the parser's fields. Every field but hit/no_conn is
@@ -29,6 +30,19 @@ export const OUTCOME_FIELDS = [
   ['updated', 1], // the hardware wrote the fast-path TCB updates (synchronised state and something to write)
   ['rcv_nxt', 32], // RCV.NXT after this segment (as written back, or as read when nothing was written)
   ['snd_una', 32], // SND.UNA after this segment
+  // What rx_dispatch needs to carry the segment out (blocks/toe_rx/route.ts) and to build ack_gen's event.
+  ['route', ROUTE_BITS], // Route: every record has one (BAD / NO_CONN without a hit)
+  ['wnd_changed', 1], // wnd_update and SND.WND differs from the value before
+  ['snd_wnd', 32], // SND.WND after this segment (scaled)
+  ['rcv_wnd', 32], // RCV.WND after this segment
+  ['ts_recent', 32], // TS.Recent after this segment
+  ['snd_nxt', 32],
+  ['rx_mode', 2], // the connection's RxMode at lookup
+  ['sack_mode', 2],
+  ['rcv_wscale', 4],
+  ['ts_ok', 1],
+  ['rcv_mss', 16],
+  ['remote_mac', 48],
 ] as const satisfies FieldList;
 
 export const recordFields = (sackBlocks: number): FieldList => [...metaFields(sackBlocks), ...OUTCOME_FIELDS];

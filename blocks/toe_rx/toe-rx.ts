@@ -12,6 +12,7 @@ import { Tcb, KEY_FIELDS } from '../conn_table/tcb.ts';
 import { SeqCheck } from '../seq_check/seq-check.ts';
 import { recordBundle } from './record.ts';
 import { tcbUpdate } from './tcb-update.ts';
+import { Route, ROUTE_BITS, routeOf } from './route.ts';
 
 export interface ToeRxParams {
   /** MAC bus width in bits (rx_front's). */
@@ -25,9 +26,11 @@ export interface ToeRxParams {
   ways: number;
   stash: number;
   seed: number;
+  /** skb block bytes: accepted bytes beyond one block are not taken (Route.TOO_LONG). */
+  blockBytes: number;
 }
 
-export const toeRxDefaults: ToeRxParams = { width: 64, sackBlocks: 1, counterBits: 32, conns: 64, ways: 4, stash: 4, seed: 1 };
+export const toeRxDefaults: ToeRxParams = { width: 64, sackBlocks: 1, counterBits: 32, conns: 64, ways: 4, stash: 4, seed: 1, blockBytes: 2048 };
 
 type Ports = Record<string, Wire | Sig>;
 
@@ -54,6 +57,8 @@ export const ToeRx = defineModule('toe_rx', (m, p: ToeRxParams) => {
     payload: output(Stream(W)),
     slow: output(Stream(W, { user: 1 + RX_REASON_BITS })),
     seg: output(recordBundle(p.sackBlocks)),
+    /** rx_dispatch holds a free skb block for the next segment (the fast path's RCV.NXT write depends on it). */
+    buf_ready: input(Bool),
     cmd: input(CmdIn()),
     resp: output(RespOut()),
     stats_sel: input(UInt(RX_REASON_BITS)),
@@ -109,7 +114,17 @@ export const ToeRx = defineModule('toe_rx', (m, p: ToeRxParams) => {
     rcv_wnd: m.reg(UInt(32), { reset: 0, name: 'tcb_rcv_wnd' }),
     snd_una: m.reg(UInt(32), { reset: 0, name: 'tcb_snd_una' }),
     max_snd_wnd: m.reg(UInt(32), { reset: 0, name: 'tcb_max_snd_wnd' }),
+    snd_wnd: m.reg(UInt(32), { reset: 0, name: 'tcb_snd_wnd' }),
+    snd_nxt: m.reg(UInt(32), { reset: 0, name: 'tcb_snd_nxt' }),
+    ts_recent: m.reg(UInt(32), { reset: 0, name: 'tcb_ts_recent' }),
+    ts_ok: m.reg(UInt(1), { reset: 0, name: 'tcb_ts_ok' }),
+    rx_mode: m.reg(UInt(2), { reset: 0, name: 'tcb_rx_mode' }),
+    sack_mode: m.reg(UInt(2), { reset: 0, name: 'tcb_sack_mode' }),
+    rcv_wscale: m.reg(UInt(4), { reset: 0, name: 'tcb_rcv_wscale' }),
+    rcv_mss: m.reg(UInt(16), { reset: 0, name: 'tcb_rcv_mss' }),
+    remote_mac: m.reg(UInt(48), { reset: 0, name: 'tcb_remote_mac' }),
   };
+  const route = m.reg(UInt(ROUTE_BITS), { reset: 0, name: 'route' });
 
   const reasonOk = (meta.reason as Sig).eq(RxReason.OK);
   const metaValid = meta.valid as Sig;
@@ -141,7 +156,12 @@ export const ToeRx = defineModule('toe_rx', (m, p: ToeRxParams) => {
 
   // The verdict's TCB writes.
   const v = verdict as unknown as Record<string, Sig>;
-  const u = tcbUpdate(held, { ...v, seq: meta.tcp_seq as Sig, ack: meta.tcp_ack as Sig } as never);
+  const routeNow = routeOf({
+    rxMode: held.rx_mode, flags, verdict: v.verdict!, trimFront: v.trim_front!, acceptLen: v.accept_len!, bufReady: io.buf_ready,
+  }, p.blockBytes);
+  const u = tcbUpdate(held, {
+    ...v, seq: meta.tcp_seq as Sig, ack: meta.tcp_ack as Sig, route: mux(at(Phase.CHECK), routeNow, route), ts_present: meta.ts_present as Sig, ts_val: meta.ts_val as Sig,
+  } as never);
   const verdictValid = verdict.valid as Sig;
   (upd.valid as Wire).set(at(Phase.CHECK).land(verdictValid).land(u.needed));
   (upd.index as Wire).set(index);
@@ -169,6 +189,13 @@ export const ToeRx = defineModule('toe_rx', (m, p: ToeRxParams) => {
   (seg.updated as Wire).set(hit.land(u.needed));
   (seg.rcv_nxt as Wire).set(ifHit(u.rcvNxtAfter));
   (seg.snd_una as Wire).set(ifHit(u.sndUnaAfter));
+  // The route is registered where the TCB write is decided (buf_ready may rise before the record leaves).
+  (seg.route as Wire).set(route);
+  (seg.wnd_changed as Wire).set(ifHit(u.wndChanged));
+  (seg.snd_wnd as Wire).set(ifHit(u.sndWndAfter));
+  (seg.rcv_wnd as Wire).set(ifHit(u.rcvWndAfter));
+  (seg.ts_recent as Wire).set(ifHit(u.tsRecentAfter));
+  for (const f of ['snd_nxt', 'rx_mode', 'sack_mode', 'rcv_wscale', 'ts_ok', 'rcv_mss', 'remote_mac'] as const) (seg[f] as Wire).set(ifHit(held[f]));
 
   // ---- Phase transitions
   when(at(Phase.IDLE).land(metaValid), () => {
@@ -177,6 +204,7 @@ export const ToeRx = defineModule('toe_rx', (m, p: ToeRxParams) => {
     }).otherwise(() => {
       hit.set(false);
       noConn.set(false);
+      route.set(Route.BAD);
       phase.set(Phase.EMIT);
     });
   });
@@ -184,10 +212,14 @@ export const ToeRx = defineModule('toe_rx', (m, p: ToeRxParams) => {
     hit.set(foundHit);
     noConn.set(foundHit.lnot());
     index.set(found.index as Sig);
+    route.set(Route.NO_CONN);
     for (const [k, r] of Object.entries(held)) r.set(found[k] as Sig);
     phase.set(mux(foundHit, lit(Phase.CHECK, UInt(2)), lit(Phase.EMIT, UInt(2))));
   });
-  when(checked, () => phase.set(Phase.EMIT));
+  when(checked, () => {
+    route.set(routeNow);
+    phase.set(Phase.EMIT);
+  });
   when(at(Phase.EMIT).land(segReady), () => phase.set(Phase.IDLE));
   return io;
 }, toeRxDefaults);

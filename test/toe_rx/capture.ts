@@ -2,6 +2,7 @@
 // the frames that arrive there, in batches between the receiver's own transmissions (after which the firmware
 // writes the TCB fields its sending moves: SND.NXT and the advertised window), with the reference verdicts of
 // the seq_check replay (test/seq_check/replay.ts).
+import { RxMode } from '../../firmware/api.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { projectRoot } from '../../gen/root.ts';
@@ -79,8 +80,14 @@ export function planCapture(raw: Uint8Array[], frames: TcpFrame[]): Plan {
     plan.batches.at(-1)!.frames.push(raw[i]!);
     const c = tcb.caseFor(f.tcp as TcpHeader, f.payload.length, 0);
     const v = checkSegment(c);
+    const rcvNxtBefore = tcb.rcvNxt;
     tcb.arrived(c, v);
-    plan.cases.push(c); plan.verdicts.push(v); plan.after.push({ rcv_nxt: tcb.rcvNxt, snd_una: tcb.sndUna });
+    // A FIN (or RST) leaves the fast path: the hardware hands the segment to the RX core and does not move
+    // RCV.NXT; the stand-in firmware then delivers it (RCV.NXT past the data and the FIN) and puts the
+    // connection back on the fast path before the next frame, as firmware/rx-core.ts does.
+    const toFirmware = (f.tcp.flags & (TcpFlags.FIN | TcpFlags.RST)) !== 0;
+    plan.cases.push(c); plan.verdicts.push(v); plan.after.push({ rcv_nxt: toFirmware ? rcvNxtBefore : tcb.rcvNxt, snd_una: tcb.sndUna });
+    if (toFirmware) plan.batches.push({ write: { rcv_nxt: tcb.rcvNxt, rx_mode: RxMode.FAST }, frames: [] });
   });
   const same = r.verdicts.length === plan.verdicts.length && r.verdicts.every((v, k) => JSON.stringify({ ...v, tag: 0 }) === JSON.stringify(plan.verdicts[k]));
   if (!same) throw new Error('planCapture: the plan\'s verdicts differ from replay()');

@@ -68,6 +68,7 @@ export class ToeRxHarness {
     this.attach(flow);
     this.sim.poke('cmd_valid' as never, 0);
     this.sim.poke('resp_ready' as never, 1);
+    this.sim.poke('buf_ready' as never, 1);
     this.sim.reset();
     this.sim.step(this.params.conns);
   }

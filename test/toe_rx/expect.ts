@@ -2,6 +2,7 @@
 import { outputFields, type SegCase, type SegVerdict } from '../../sim/tcp/seq-check-model.ts';
 import type { SegRecord } from './driver.ts';
 import type { Item } from './traffic.ts';
+import { Route } from '../../blocks/toe_rx/route.ts';
 
 const VERDICT_FIELDS = outputFields.filter((f) => f !== 'tag');
 
@@ -39,11 +40,11 @@ export function itemDiffs(records: SegRecord[], items: Item[], limit = 5): strin
   for (let k = 0; k < Math.min(records.length, want.length) && out.length < limit; k++) {
     const r = records[k]!, w = want[k]!, e = w.expected;
     const got = {
-      reason: r.reason, hit: r.hit, no_conn: r.no_conn, index: r.index, updated: r.updated, rcv_nxt: r.rcv_nxt, snd_una: r.snd_una,
+      reason: r.reason, hit: r.hit, no_conn: r.no_conn, index: r.index, updated: r.updated, route: r.route, rcv_nxt: r.rcv_nxt, snd_una: r.snd_una,
       verdict: r.hit ? verdictOf(r) : undefined,
     };
     const exp = {
-      reason: w.reason, hit: e?.hit ? 1 : 0, no_conn: e && !e.hit ? 1 : 0, index: e?.index ?? 0, updated: e?.updated ? 1 : 0,
+      reason: w.reason, hit: e?.hit ? 1 : 0, no_conn: e && !e.hit ? 1 : 0, index: e?.index ?? 0, updated: e?.updated ? 1 : 0, route: e?.route ?? Route.BAD,
       rcv_nxt: e?.rcv_nxt ?? 0, snd_una: e?.snd_una ?? 0, verdict: e?.verdict ? { ...e.verdict, tag: 0 } : undefined,
     };
     if (JSON.stringify(got) !== JSON.stringify(exp)) out.push(`record ${k}: got ${JSON.stringify(got)}\n   want ${JSON.stringify(exp)}`);

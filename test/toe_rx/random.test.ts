@@ -1,9 +1,10 @@
-// ToeRx against its reference model under generated traffic: three connections (one still in SYN-RECEIVED, which
-// the hardware must not update), segments of every kind, unknown connections, bad checksums and ARP frames,
+// ToeRx against its reference model under generated traffic: three connections (one in RX_MODE RAW, which the
+// hardware must not update), segments of every kind, unknown connections, bad checksums and ARP frames,
 // back to back or with random gaps and backpressure. Every record and the TCBs read back match the model.
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TcbState } from '../../blocks/conn_table/tcb.ts';
+import { RxMode } from '../../firmware/api.ts';
+import { Route } from '../../blocks/toe_rx/route.ts';
 import { rng } from '../rng.ts';
 import { simBackends } from '../backends.ts';
 import { ToeRxHarness } from './driver.ts';
@@ -33,7 +34,7 @@ describe.each(simBackends())('toe_rx under generated traffic (%s)', (backend) =>
       const model = new ToeRxModel();
       const tuples = [0, 1, 2].map(tupleOf);
       tuples.forEach((tuple, k) => {
-        const tcb = randomTcb(r, tuple, k === 2 ? TcbState.SYN_RECEIVED : TcbState.ESTABLISHED);
+        const tcb = { ...randomTcb(r, tuple), rx_mode: k === 2 ? RxMode.RAW : RxMode.FAST };
         model.add(tuple, t.insert(tuple, tcb), tcb);
       });
       const stale = new ToeRxModel(true);
@@ -47,7 +48,11 @@ describe.each(simBackends())('toe_rx under generated traffic (%s)', (backend) =>
       for (const x of t.seg.records) {
         if (x.reason !== RxReason.OK) count('bad frame');
         else if (x.no_conn) count('no connection');
-        else count(`${verdictName(Number(x.verdict))}${x.updated ? ' updated' : ''}${x.state === TcbState.SYN_RECEIVED ? ' syn-received' : ''}`);
+        else {
+          if (x.route === Route.FW_SEG) count('FW_SEG');
+          if (x.route === Route.FAST_DATA) count('FAST_DATA');
+        }
+        if (x.reason === RxReason.OK && !x.no_conn) count(`${verdictName(Number(x.verdict))}${x.updated ? ' updated' : ''}${x.rx_mode === RxMode.RAW ? ' raw' : ''}`);
       }
       for (const tuple of tuples) {
         const want = model.tcbOf(tuple)!;
@@ -58,7 +63,7 @@ describe.each(simBackends())('toe_rx under generated traffic (%s)', (backend) =>
       expect(t.payload.take().length).toBe(t.seg.records.filter((x) => x.has_payload).length);
     }), { numRuns: RUNS, seed: 20261206 });
     expect(staleCaught).toBeGreaterThan(RUNS / 2);
-    for (const k of ['bad frame', 'no connection', 'IN_ORDER updated', 'OUT_OF_ORDER', 'DUPLICATE', 'SEND_ACK', 'DROP', 'CHALLENGE_ACK', 'IN_ORDER syn-received']) {
+    for (const k of ['bad frame', 'no connection', 'IN_ORDER updated', 'OUT_OF_ORDER', 'DUPLICATE', 'SEND_ACK', 'DROP', 'CHALLENGE_ACK', 'IN_ORDER raw', 'FW_SEG', 'FAST_DATA']) {
       expect(seen.get(k) ?? 0, `${k} in ${JSON.stringify([...seen])}`).toBeGreaterThan(0);
     }
   });
