@@ -13,5 +13,6 @@ import { designs as connTable } from './conn_table/designs.ts';
 import { designs as toeRx } from './toe_rx/designs.ts';
 import { designs as rxDispatch } from './rx_dispatch/designs.ts';
 import { designs as txEngine } from './tx_engine/designs.ts';
+import { designs as hostGlue } from './host_glue/designs.ts';
 
-export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus, ...timers, ...connTable, ...toeRx, ...rxDispatch, ...txEngine];
+export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus, ...timers, ...connTable, ...toeRx, ...rxDispatch, ...txEngine, ...hostGlue];

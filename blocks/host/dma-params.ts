@@ -35,15 +35,15 @@ export function dmaShape(p: DmaParams) {
 }
 
 /** A DMA command: move `len` bytes between host address `hostAddr` and NIC buffer address `nicAddr`. */
-export const DmaCmd = (p: DmaParams) => Handshake({ hostAddr: UInt(p.addrBits), nicAddr: UInt(p.nicAddrBits), len: UInt(p.lenBits), tag: UInt(p.tagBits) });
+export const DmaCmd = (p: Pick<DmaParams, 'addrBits' | 'nicAddrBits' | 'lenBits' | 'tagBits'>) => Handshake({ hostAddr: UInt(p.addrBits), nicAddr: UInt(p.nicAddrBits), len: UInt(p.lenBits), tag: UInt(p.tagBits) });
 
 /**
  * A command's completion, in command order: its tag, the worst AXI response seen (0 OK, 2 SLVERR, 3 DECERR), and
  * the 16-bit ones'-complement sum of the bytes moved, as if the first byte were at an even offset.
  */
-export const DmaDone = (p: DmaParams) => Handshake({ tag: UInt(p.tagBits), status: UInt(2), csum: UInt(16) });
+export const DmaDone = (p: Pick<DmaParams, 'tagBits'>) => Handshake({ tag: UInt(p.tagBits), status: UInt(2), csum: UInt(16) });
 
 /** The NIC buffer memory's write port: one word (address in words) with byte strobes. */
-export const NicWrite = (p: DmaParams, nicWordBits: number) => Handshake({ addr: UInt(nicWordBits), data: UInt(p.width), strb: UInt(p.width / 8) });
+export const NicWrite = (p: Pick<DmaParams, 'width'>, nicWordBits: number) => Handshake({ addr: UInt(nicWordBits), data: UInt(p.width), strb: UInt(p.width / 8) });
 /** The NIC buffer memory's read request (address in words); its data returns in order on NicReadData. */
 export const NicRead = (nicWordBits: number) => Handshake({ addr: UInt(nicWordBits) });

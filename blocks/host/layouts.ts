@@ -74,7 +74,7 @@ export const CmdDesc = layout('cmd_desc', 16, [
   at('param', 12, 32),
 ]);
 
-export const CmdOpcode = { LISTEN: 1, CONNECT: 2, CLOSE: 3, ABORT: 4 } as const;
+export const CmdOpcode = { LISTEN: 1, CONNECT: 2, CLOSE: 3, ABORT: 4, UNLISTEN: 5 } as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Completions: 16 bytes, written by the NIC into the completion ring. The host sees a new entry when its phase
@@ -92,11 +92,29 @@ export const Cpl = layout('cpl', 16, [
   at('phase', 15, 1, 7),
 ]);
 
-export const CplKind = { TX: 1, RX: 2, CMD: 3, ERROR: 4 } as const;
+export const CplKind = { TX: 1, RX: 2, CMD: 3, ERROR: 4, NOTE: 5 } as const;
 export const CplStatus = {
-  OK: 0, SLVERR: 2, DECERR: 3, ZERO_LEN: 4, OUT_OF_RANGE: 5, OVERRUN: 6, FETCH_ERROR: 7,
+  OK: 0, SLVERR: 2, DECERR: 3, ZERO_LEN: 4, OUT_OF_RANGE: 5, OVERRUN: 6, FETCH_ERROR: 7, BAD_OPCODE: 8,
 } as const;
 export const CplFlags = { MORE: 1 } as const;
+
+/**
+ * A NOTE completion (kind NOTE): the firmware's HOST_NOTE (firmware/api.ts HostNote), in the same 16 bytes and
+ * with the same kind byte and phase bit as every completion. `arg` is HOST_NOTE.value for SEND_DONE (bytes sent)
+ * and HOST_NOTE.remote_ip for every other note (the two never both matter). It uses only bytes the Cpl layout
+ * covers, so the completion writer carries it as an ordinary completion (blocks/host_glue/note-cpl.ts).
+ */
+export const NoteCpl = layout('note_cpl', 16, [
+  at('kind', 0, 8), // CplKind.NOTE
+  at('note', 1, 4), // HostNote
+  at('status', 1, 4, 4), // HostStatus or CloseReason
+  at('req', 2, 16),
+  at('conn', 4, 16),
+  at('localPort', 6, 16),
+  at('arg', 8, 32),
+  at('remotePort', 12, 16),
+  at('phase', 15, 1, 7),
+]);
 
 /** The rings, by the index they have in the register map and in completions. */
 export const RingId = { TX: 0, RX: 1, CMD: 2, CPL: 3 } as const;

@@ -40,7 +40,7 @@ export interface RingEngineParams {
 export const ringEngineDefaults: RingEngineParams = { width: 64, addrBits: 48, lenBits: 20, batch: 8, depth: 8, timerBits: 24 };
 
 /** A TX descriptor for the send path. `abort`: it was bad (its error completion is written); do not DMA it, fail its chain. */
-export const TxDescPort = (p: RingEngineParams) => Handshake({ ...layoutFields(TxDesc), addr: UInt(p.addrBits), len: UInt(p.lenBits), index: UInt(INDEX_BITS), abort: Bool });
+export const TxDescPort = (p: Pick<RingEngineParams, 'addrBits' | 'lenBits'>) => Handshake({ ...layoutFields(TxDesc), addr: UInt(p.addrBits), len: UInt(p.lenBits), index: UInt(INDEX_BITS), abort: Bool });
 export const RxDescPort = (p: RingEngineParams) => Handshake({ ...layoutFields(RxDesc), addr: UInt(p.addrBits), len: UInt(p.lenBits), index: UInt(INDEX_BITS) });
 export const CmdDescPort = Handshake({ ...layoutFields(CmdDesc), index: UInt(INDEX_BITS) });
 

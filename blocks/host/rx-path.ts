@@ -12,7 +12,7 @@ import type { HostPathParams } from './tx-path.ts';
 import { queue } from '../lib/fifo.ts';
 
 /** Received payload for the host: `len` bytes at NIC buffer address `addr`, for connection `conn`. */
-export const RxData = (p: HostPathParams) => Handshake({ conn: UInt(16), addr: UInt(p.nicAddrBits), len: UInt(p.lenBits) });
+export const RxData = (p: Pick<HostPathParams, 'nicAddrBits' | 'lenBits'>) => Handshake({ conn: UInt(16), addr: UInt(p.nicAddrBits), len: UInt(p.lenBits) });
 
 export const RxPath = defineModule('host_rx_path', (m, p: HostPathParams) => {
   const io = m.io({

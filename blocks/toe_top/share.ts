@@ -67,3 +67,17 @@ export function share(m: ModuleScope, s: SharedPort): void {
 }
 
 
+
+/**
+ * The port `prefix` of an instance (or of the module's own io) as a field accessor, whether its fields were
+ * declared nested (`skb_q: { valid, ... }`) or flat (`skb_q_valid`).
+ */
+export function portOf(inst: object, prefix: string): PortOf {
+  const i = inst as Record<string, unknown>;
+  const nested = i[prefix] as Record<string, Wire> | undefined;
+  return (field: string) => {
+    const w = (nested && typeof nested === 'object' && field in nested ? nested[field] : i[`${prefix}_${field}`]) as Wire | undefined;
+    if (!w) throw new Error(`toe_top: no port ${prefix}_${field}`);
+    return w;
+  };
+}

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { defineModule, input, output, Struct, UInt } from '../../dsl/index.ts';
 import { simulate } from '../../sim/harness.ts';
 import { simBackends } from '../backends.ts';
-import { CmdDesc, Cpl, CtrlBits, RxDesc, StatusBits, TxDesc, layout, regAddr, Regs, RingRegs } from '../../blocks/host/layouts.ts';
+import { CmdDesc, Cpl, CtrlBits, NoteCpl, RxDesc, StatusBits, TxDesc, layout, regAddr, Regs, RingRegs } from '../../blocks/host/layouts.ts';
 import { layoutFields, packLayout, unpackLayout } from '../../blocks/host/layout-rtl.ts';
 import { decode, encode, fromWord, toWord } from '../../blocks/host/layout-codec.ts';
 
@@ -71,7 +71,7 @@ describe('blocks/host/README.md', () => {
   it('documents every layout exactly as layouts.ts defines it', async () => {
     const fs = await import('node:fs');
     const text = fs.readFileSync(new URL('../../blocks/host/README.md', import.meta.url), 'utf8');
-    for (const l of [TxDesc, RxDesc, CmdDesc, Cpl]) {
+    for (const l of [TxDesc, RxDesc, CmdDesc, Cpl, NoteCpl]) {
       const table = text.split(`| ${l.name} | byte.bit | bits |`)[1];
       expect(table, `README has a table for ${l.name}`).toBeDefined();
       const rows = table!.split('\n\n')[0]!.split('\n').slice(2).map((r) => r.split('|').map((c) => c.trim()));
