@@ -14,5 +14,6 @@ import { designs as toeRx } from './toe_rx/designs.ts';
 import { designs as rxDispatch } from './rx_dispatch/designs.ts';
 import { designs as txEngine } from './tx_engine/designs.ts';
 import { designs as hostGlue } from './host_glue/designs.ts';
+import { designs as cmdExec } from './cmd_exec/designs.ts';
 
-export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus, ...timers, ...connTable, ...toeRx, ...rxDispatch, ...txEngine, ...hostGlue];
+export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus, ...timers, ...connTable, ...toeRx, ...rxDispatch, ...txEngine, ...hostGlue, ...cmdExec];

@@ -46,7 +46,8 @@ export const ConnTable = defineModule('conn_table', (m, p: ConnTableParams) => {
   // One allocated bit per connection: read through mux trees, written through one decoder.
   const allocated = m.reg(Vec(Bool, g.conns), { reset: 0, name: 'allocated' });
   const occupancy = m.reg(UInt(g.countBits), { reset: 0 });
-  const free = freeList(m, g);
+  // With indexFromCmd the firmware picks the index: no free list, and the command's index is the next one.
+  const free = p.indexFromCmd ? undefined : freeList(m, g);
   const stash: Slot[] = stashRegs.map((s, i) => ({ valid: stashValid.bit(i), tuple: s.tuple, index: s.index }));
 
   // ---- After reset the banks are cleared, one bucket per cycle; lookups and commands wait meanwhile.
@@ -85,8 +86,8 @@ export const ConnTable = defineModule('conn_table', (m, p: ConnTableParams) => {
   const fw = firmwareEngine(m, g, {
     cmd: io.cmd, key: cmdKey, indexOk: cmdIndexOk, index: cmdIndex,
     allocated: select(allocated, cmdIndex), bankData, stash,
-    freeAvailable: free.available, freeNext: free.next, bankSteal, tcbGrant: tcbGrantEngine,
-    respReady: io.resp.ready, blocked: clearing,
+    freeAvailable: free ? free.available : lit(true, Bool), freeNext: free ? free.next : cmdIndex, bankSteal, tcbGrant: tcbGrantEngine,
+    respReady: io.resp.ready, blocked: clearing, indexFromCmd: p.indexFromCmd ?? false,
   });
 
   // Lookups first: the engine takes the bank port when no tuple is offered, or after it has waited a cycle.
@@ -145,8 +146,8 @@ export const ConnTable = defineModule('conn_table', (m, p: ConnTableParams) => {
   const allocAt = mux(isInsert, fw.newIndex, cmdIndex);
   allocated.forEach((bit, i) => when(isInsert.lor(fw.deleteCommit).land(allocAt.eq(i)), () => bit.set(isInsert)));
   when(isInsert, () => occupancy.set(occupancy.add(1))).elseWhen(fw.deleteCommit, () => occupancy.set(occupancy.sub(1)));
-  free.pop(isInsert);
-  free.push(cmdIndex, fw.deleteCommit);
+  free?.pop(isInsert);
+  free?.push(cmdIndex, fw.deleteCommit);
 
   // ---- Responses
   io.cmd.ready.set(fw.cmdReady);

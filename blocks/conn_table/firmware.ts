@@ -38,6 +38,8 @@ export interface EngineInputs {
   respReady: Sig;
   /** Take no command (the banks are being cleared after reset). */
   blocked: Sig;
+  /** INSERT uses the command's index (ConnTableParams.indexFromCmd). */
+  indexFromCmd: boolean;
 }
 
 export function firmwareEngine(m: ModuleBuilder, g: Geometry, inp: EngineInputs) {
@@ -62,9 +64,13 @@ export function firmwareEngine(m: ModuleBuilder, g: Geometry, inp: EngineInputs)
   const bankHasRoom = firstFree[0]!.any.lor(firstFree[1]!.any);
   const stashFree = lowestSet(inp.stash.map((s) => s.valid.lnot()), g.stashBits);
   const S = (s: number) => lit(s, UInt(STATUS_BITS));
-  const insertStatus = mux(dup.hit, S(ConnStatus.DUPLICATE),
+  const placeStatus = mux(dup.hit, S(ConnStatus.DUPLICATE),
     mux(inp.freeAvailable.lnot(), S(ConnStatus.FULL),
       mux(bankHasRoom.lor(stashFree.any), S(ConnStatus.OK), S(ConnStatus.NO_ROOM))));
+  // Insert at the firmware's index: that slot must exist and be free (checked before the tuple).
+  const insertStatus = inp.indexFromCmd
+    ? mux(inp.indexOk.lnot(), S(ConnStatus.BAD_INDEX), mux(inp.allocated, S(ConnStatus.SLOT_BUSY), placeStatus))
+    : placeStatus;
 
   const cmdReady = m.wire(Bool, { default: false });
   const bankReq = st.is('INS_READ');
@@ -98,8 +104,12 @@ export function firmwareEngine(m: ModuleBuilder, g: Geometry, inp: EngineInputs)
       place.way.set(mux(useBank1, firstFree[1]!.pos, firstFree[0]!.pos));
       place.slot.set(stashFree.pos);
       respIndex.set(mux(dup.hit, dup.index, inp.freeNext).zext(INDEX_PORT_BITS));
+      // Refusals answer with the existing index (DUPLICATE), else the command's (indexFromCmd) or 0.
+      const refusedIndex = inp.indexFromCmd
+        ? mux(insertStatus.eq(ConnStatus.DUPLICATE), dup.index.zext(INDEX_PORT_BITS), inp.cmd.index)
+        : mux(dup.hit, dup.index, lit(0, UInt(g.idxBits)));
       when(insertStatus.eq(ConnStatus.OK), () => st.goto('INS_COMMIT'))
-        .otherwise(() => { insertRefused.set(true); respond(insertStatus, mux(dup.hit, dup.index, lit(0, UInt(g.idxBits)))); });
+        .otherwise(() => { insertRefused.set(true); respond(insertStatus, refusedIndex); });
     },
     INS_COMMIT: () => when(inp.tcbGrant, () => respond(ConnStatus.OK, respIndex)),
     DEL_COMMIT: () => respond(ConnStatus.OK, inp.cmd.index),

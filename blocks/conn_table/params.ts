@@ -11,6 +11,12 @@ export interface ConnTableParams {
   stash: number;
   /** Seed of the two banks' H3 hash masks. */
   seed: number;
+  /**
+   * INSERT places the connection at the command's `index` (the firmware owns the indices, as the TOE's
+   * CONN_INSERT does) instead of allocating one from the free list: BAD_INDEX when index >= conns, SLOT_BUSY when
+   * it is in use. The free list is then not built (FULL never happens).
+   */
+  indexFromCmd?: boolean;
 }
 
 export const connTableDefaults: ConnTableParams = { conns: 64, ways: 4, stash: 4, seed: 1 };
@@ -82,6 +88,8 @@ export const ConnStatus = {
   NOT_ALLOCATED: 4,
   /** DELETE/READ/WRITE: the index is >= conns. */
   BAD_INDEX: 5,
+  /** INSERT with indexFromCmd: the command's index is already in use. */
+  SLOT_BUSY: 6,
 } as const;
 export const STATUS_BITS = 3;
 
