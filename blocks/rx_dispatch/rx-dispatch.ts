@@ -130,7 +130,7 @@ export const RxDispatch = defineModule('rx_dispatch', (m, p: RxDispatchParams) =
   const needMeta = usesBlock.land(forUs);
   io.skb_meta_wr.valid.set(at(Step.META).land(needMeta));
   io.skb_meta_wr.id.set(spare);
-  io.skb_meta_wr.fields.set(3);
+  io.skb_meta_wr.fields.set(7); // csum = 0: host_glue reads it as the offset of the first byte for the user (cmd_exec DELIVER)
   io.skb_meta_wr.len.set(r.accept_len!);
   io.skb_meta_wr.seq.set(r.first_seq!);
   io.skb_meta_wr.csum.set(0);

@@ -28,6 +28,8 @@ export interface ToeRxParams {
   seed: number;
   /** skb block bytes: accepted bytes beyond one block are not taken (Route.TOO_LONG). */
   blockBytes: number;
+  /** conn_table's INSERT takes the command's index (the firmware chooses it, as in the TOE) instead of allocating one. */
+  indexFromCmd?: boolean;
 }
 
 export const toeRxDefaults: ToeRxParams = { width: 64, sackBlocks: 1, counterBits: 32, conns: 64, ways: 4, stash: 4, seed: 1, blockBytes: 2048 };
@@ -69,7 +71,7 @@ export const ToeRx = defineModule('toe_rx', (m, p: ToeRxParams) => {
     conn_stats: output(Stats(g.countBits, Math.max(1, Math.ceil(Math.log2(g.stash + 1))))),
   });
   const front = m.instance(RxFront, { width: W, sackBlocks: p.sackBlocks, counterBits: p.counterBits }, { name: 'front' });
-  const table = m.instance(ConnTable, { conns: p.conns, ways: p.ways, stash: p.stash, seed: p.seed }, { name: 'table' });
+  const table = m.instance(ConnTable, { conns: p.conns, ways: p.ways, stash: p.stash, seed: p.seed, ...(p.indexFromCmd ? { indexFromCmd: true } : {}) }, { name: 'table' });
   const check = m.instance(SeqCheck, { tagBits: 1 }, { name: 'check' });
 
   // ---- Pass-through: frames in, payload and slow path out, counters, the firmware port.

@@ -86,6 +86,10 @@ export class Bench {
       for (let i = 0; i < 8; i++) if ((keep >> i) & 1) blk[off * 8 + i] = Number((data >> BigInt(8 * i)) & 0xffn);
       o.blocks.set(id, blk);
     }
+    if (fire('skb_meta_wr_valid', 'skb_meta_wr_ready') && (Number(pk('skb_meta_wr_fields')) !== 7 || Number(pk('skb_meta_wr_csum')) !== 0)) {
+      // csum is the offset of the block's first byte for the user (cmd_exec's DELIVER, host_glue): 0 here, written.
+      throw new Error(`meta write with fields ${pk('skb_meta_wr_fields')} csum ${pk('skb_meta_wr_csum')}: want fields 7, csum 0`);
+    }
     if (fire('skb_meta_wr_valid', 'skb_meta_wr_ready')) o.meta.push({ id: Number(pk('skb_meta_wr_id')), len: Number(pk('skb_meta_wr_len')), seq: Number(pk('skb_meta_wr_seq')) });
     if (fire('skb_q_valid', 'skb_q_ready')) o.enq.push({ conn: Number(pk('skb_q_conn')), dir: Number(pk('skb_q_dir')), id: Number(pk('skb_q_id')) });
     if (pk('learn_valid')) o.learn.push({ ip: Number(pk('learn_ip')), mac: Number(pk('learn_mac')) });
