@@ -3,7 +3,9 @@
 //   IDLE ─pick (round-robin)─► CHECK (kind, conn range, field ranges, neighbour) ─┬─► EXEC (no TCB needed)
 //                                                                                 └─► CT_REQ ─► CT_RESP ─► PREP ─► PLAN ─► EXEC
 //   EXEC issues the planned actions one by one, lowest bit first (skb meta, enqueue, free, timer, SACK, ACK,
-//   tx request, send-queue delete, host request, SQ_BASE, event, TCB write (─► WR_RESP), queue drain (─► DRAIN_*)), then IDLE.
+//   tx request, send-queue delete, host request, SQ_BASE, TCB write (─► WR_RESP), event, queue drain (─► DRAIN_*)), then IDLE.
+//   Between commands, a connection the host has consumed bytes of (rx_read) is served the same way:
+//   IDLE ─► WND_TAKE ─► CT_REQ (READ) ─► CT_RESP ─► PREP ─► PLAN ─► EXEC (rcv_wnd write, WND_OPEN event).
 import { defineModule, input, output, Bool, UInt, lit, mux, when, fsm, type Sig, type Wire } from '../../dsl/index.ts';
 import { COMMAND_DEFS, NO_SKB, TcbField, recordLayout, type CommandKind } from '../../firmware/api.ts';
 import { isCommandKind, packEvent, unpackCommand } from '../lib/fw-record.ts';
@@ -12,14 +14,16 @@ import { ConnOp, ConnStatus } from '../conn_table/params.ts';
 import { Tcb, WRITABLE_FIELDS, type TcbField as TcbName } from '../conn_table/tcb.ts';
 import { AckEventKind, MAX_SACK_BLOCKS } from '../ack_tx/types.ts';
 import {
-  AckEvPort, CmdEntry, EventEntry, HostReqPort, Learn, SackSetPort, SqBasePort, SqDeletePort, TimerCmdPort, TimerEvtPort, TxReqPort, skbPorts,
+  AckEvPort, CmdEntry, EventEntry, HostReqPort, Learn, RxRead, SackSetPort, SqBasePort, SqDeletePort, TimerCmdPort, TimerEvtPort, TxReqPort, skbPorts,
 } from './ports.ts';
 import { COUNTERS, INSERT_DEFAULTS, TIMER_KIND_OF_ID, cmdExecDefaults, cmdExecGeometry, type CmdExecParams, type CounterName } from './params.ts';
 import { neighbourTable } from './neighbours.ts';
+import { consumedBytes } from './consumed.ts';
 import { TxrKind } from '../tx_engine/txr.ts';
 
 /** Actions of a command, in the order EXEC issues them. */
-const ACTIONS = ['META', 'ENQ', 'FREE', 'TIMER', 'SACK', 'ACK', 'TXR', 'SQDEL', 'HREQ', 'SQB', 'EVENT', 'WRITE', 'DRAIN'] as const;
+// WRITE before EVENT: a window job's rcv_wnd lands before its WND_OPEN waits on the event port (no command has both).
+const ACTIONS = ['META', 'ENQ', 'FREE', 'TIMER', 'SACK', 'ACK', 'TXR', 'SQDEL', 'HREQ', 'SQB', 'WRITE', 'EVENT', 'DRAIN'] as const;
 type Action = (typeof ACTIONS)[number];
 const bitOf = (a: Action) => 1 << ACTIONS.indexOf(a);
 
@@ -48,7 +52,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   const io = m.io({
     rx_cmd: input(CmdEntry()), tx_cmd: input(CmdEntry()),
     local_ip: input(UInt(32)), local_mac: input(UInt(48)),
-    learn: input(Learn()),
+    learn: input(Learn()), rx_read: input(RxRead()),
     ct_cmd: output(CmdIn()), ct_resp: input(RespOut()),
     timer_cmd: output(TimerCmdPort(p)), timer_evt: input(TimerEvtPort()),
     ack_ev: output(AckEvPort(g.connBits)), sack_set: output(SackSetPort(g.connBits)),
@@ -61,18 +65,25 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   const counterPorts = io as unknown as Record<CounterName, Wire>;
 
   // ---- The command being executed
-  const st = fsm(['IDLE', 'CHECK', 'CT_REQ', 'CT_RESP', 'PREP', 'PLAN', 'EXEC', 'WR_RESP', 'DRAIN_Q', 'DRAIN_WAIT', 'DRAIN_FREE'] as const);
+  const st = fsm(['IDLE', 'CHECK', 'CT_REQ', 'CT_RESP', 'PREP', 'PLAN', 'EXEC', 'WR_RESP', 'DRAIN_Q', 'DRAIN_WAIT', 'DRAIN_FREE', 'WND_TAKE'] as const);
   const cmd = m.reg(UInt(io.rx_cmd.data.width), { reset: 0, name: 'cmd' });
   const fromTx = m.reg(Bool, { reset: false });
   const lastTx = m.reg(Bool, { reset: false });
   const pickTx = io.tx_cmd.valid.land(io.rx_cmd.valid.lnot().lor(lastTx.lnot()));
   const pickRx = io.rx_cmd.valid.land(pickTx.lnot());
-  io.rx_cmd.ready.set(st.is('IDLE').land(pickRx));
-  io.tx_cmd.ready.set(st.is('IDLE').land(pickTx));
-  when(st.is('IDLE').land(pickRx.lor(pickTx)), () => {
+  // A window job (a connection with consumed bytes) and a command alternate when both wait.
+  const wnd = m.reg(Bool, { reset: false, name: 'wnd_job' });
+  const lastWnd = m.reg(Bool, { reset: false, name: 'last_wnd_job' });
+  const wndTake = m.wire(Bool, { default: false, name: 'wnd_take' });
+  const cmdIdle = st.is('IDLE').land(wndTake.lnot());
+  io.rx_cmd.ready.set(cmdIdle.land(pickRx));
+  io.tx_cmd.ready.set(cmdIdle.land(pickTx));
+  when(cmdIdle.land(pickRx.lor(pickTx)), () => {
     cmd.set(mux(pickTx, io.tx_cmd.data, io.rx_cmd.data));
     fromTx.set(pickTx);
     lastTx.set(pickTx);
+    wnd.set(false);
+    lastWnd.set(false);
     st.goto('CHECK');
   });
 
@@ -97,6 +108,26 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   const count = (c: CounterName) => counters[c].inc.set(true);
   when(io.rx_cmd.ready.land(io.rx_cmd.valid).lor(io.tx_cmd.ready.land(io.tx_cmd.valid)), () => count('commands_count'));
   when(io.skb_q_resp.valid.land(io.skb_q_resp.error.ne(0)), () => count('skb_error_count'));
+  const rxReadOk = io.rx_read.conn.lt(p.conns);
+  when(io.rx_read.valid.land(rxReadOk.lnot()), () => count('rx_read_bad_conn_count'));
+
+  // ---- Consumed bytes per connection (rx_read), served between commands
+  const ctDeleted = st.is('CT_RESP').land(io.ct_resp.valid).land(is('CONN_DELETE')).land(io.ct_resp.status.eq(ConnStatus.OK));
+  const consumed = consumedBytes(m, p.conns, g.connBits, {
+    read: { valid: io.rx_read.valid.land(rxReadOk).land(io.rx_read.len.ne(0)), conn: io.rx_read.conn, len: io.rx_read.len },
+    take: { valid: wndTake },
+    clear: { valid: ctDeleted, conn: connIdx },
+  });
+  const wndBytes = m.reg(UInt(32), { reset: 0, name: 'wnd_bytes' });
+  const cmdWaiting = io.rx_cmd.valid.lor(io.tx_cmd.valid);
+  wndTake.set(st.is('IDLE').land(consumed.pickValid).land(cmdWaiting.lnot().lor(lastWnd.lnot())));
+  when(wndTake, () => {
+    // The job's "command": kind 0 (no command) with the connection where every command keeps its conn.
+    cmd.set(consumed.pickConn.zext(io.rx_cmd.data.width).shl(CONN_OFFSET));
+    wnd.set(true);
+    lastWnd.set(true);
+    st.goto('WND_TAKE');
+  });
 
   // ---- Neighbours
   const lookupMac = neighbourTable(m, p.neighbours, g.nbrBits, io.learn);
@@ -156,6 +187,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
     edge: r32('p_edge'), segEnd: r32('p_seg_end'), synEnd: r32('p_syn_end'), synEdge: r32('p_syn_edge'),
     dlvEnd: r32('p_dlv_end'), dlvEnd1: r32('p_dlv_end1'), dlvNew: rb('p_dlv_new'), dlvAtEnd: rb('p_dlv_at_end'), dlvBeyond: rb('p_dlv_beyond'),
     dlvOff: m.reg(UInt(16), { reset: 0, name: 'p_dlv_off' }),
+    wndNew: r32('p_wnd_new'), wndMin: r32('p_wnd_min_growth'),
   };
   const dlvEnd = dlv.seq.add(dlv.len.zext(32));
   const computePrep = () => {
@@ -169,6 +201,11 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
     prep.dlvAtEnd.set(rn.eq(dlvEnd));
     prep.dlvBeyond.set(seqGt(dlv.seq, rn));
     prep.dlvOff.set(rn.sub(dlv.seq).trunc(16));
+    // Window job: rcv_wnd + consumed, at most rcvbuf; a window already at or above rcvbuf never shrinks.
+    const grown = tcb.rcv_wnd.zext(33).add(wndBytes.zext(33));
+    prep.wndNew.set(mux(tcb.rcv_wnd.ge(tcb.rcvbuf), tcb.rcv_wnd, mux(grown.gt(tcb.rcvbuf.zext(33)), tcb.rcvbuf, grown.trunc(32))));
+    const halfBuf = tcb.rcvbuf.shr(1), mss = tcb.rcv_mss.zext(32);
+    prep.wndMin.set(mux(halfBuf.lt(mss), halfBuf, mss));
   };
   /** The window that keeps the advertised right edge for a new RCV.NXT (none once RCV.NXT passes it). */
   const keepEdge = (nxt: Sig) => mux(seqGt(nxt, prep.edge), lit(0, UInt(32)), prep.edge.sub(nxt));
@@ -184,7 +221,21 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   const dlvNew = prep.dlvNew, dlvBeyond = prep.dlvBeyond, dlvOff = prep.dlvOff;
   const dlvNxt = mux(dlv.fin.land(dlvNew.lor(prep.dlvAtEnd)), prep.dlvEnd1, mux(dlvNew, prep.dlvEnd, rn));
 
+  // Window job: WND_OPEN by the model's maybeWindowOpen rule (the window grew by at least min(rcvbuf / 2, rcv_mss)
+  // and at least doubled; never in RAW mode), the new rcv_wnd written when it moved.
+  const wndOld = tcb.rcv_wnd, wndNew = prep.wndNew;
+  const wndMoved = wndNew.ne(wndOld);
+  const wndOpen = tcb.rx_mode.ne(2).land(wndMoved).land(wndNew.sub(wndOld).ge(prep.wndMin)).land(wndNew.zext(33).ge(wndOld.zext(33).shl(1)));
+  const planWnd = () => {
+    when(ok.lnot(), () => refuse('wnd_no_conn_count')).otherwise(() => {
+      wrMask.set(lit(maskOf('rcv_wnd'), UInt(MASK_BITS)));
+      wrWnd.set(wndNew);
+      go(mux(wndOpen, A('EVENT'), A()).or(mux(wndMoved, A('WRITE'), A())));
+    });
+  };
+
   st.switch({
+    WND_TAKE: () => { wndBytes.set(consumed.taken); ctRequest(ConnOp.READ); },
     CHECK: () => {
       when(known.lnot(), () => refuse('bad_kind_count'))
         .elseWhen(connKind.land(connOk.lnot()), () => refuse('bad_conn_count'))
@@ -211,7 +262,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
       st.goto('PREP');
     }),
     PREP: () => { computePrep(); st.goto('PLAN'); },
-    PLAN: () => {
+    PLAN: () => when(wnd, planWnd).otherwise(() => {
       when(is('CONN_INSERT'), () => {
         when(ok, () => { ctInit.set(true); wrMask.set(maskOf('rx_mode', 'rcv_mss', 'mss', 'rcvbuf', 'remote_mac')); go(A('WRITE')); })
           .otherwise(() => refuse('insert_refused_count'));
@@ -266,7 +317,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
           });
         });
       when(is('TX_SEG'), () => dstMac.set(tcb.remote_mac));
-    },
+    }),
   });
 
   // ---- EXEC: the lowest pending action
@@ -395,21 +446,24 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   finish('SQB', act('SQB').land(io.sq_base.ready));
   io.segs_queued_query.conn.set(conn);
 
-  // ---- Events: one output register per core, loaded from tcp_timers (first) or a MAIL. It holds the fields
+  // ---- Events: one output register per core, loaded from tcp_timers (first), a MAIL or a WND_OPEN. It holds the fields
   // (55 bits), not the 384-bit entry: the entry is packed from them.
   const outs = [io.rx_event, io.tx_event].map((port, i) => {
     const side = i ? 'tx' : 'rx';
     const valid = m.reg(Bool, { reset: false, name: `${side}_event_full` });
     const isTimer = m.reg(Bool, { reset: false, name: `${side}_event_is_timer` });
+    const isWnd = i === 0 ? m.reg(Bool, { reset: false, name: 'rx_event_is_wnd_open' }) : undefined; // WND_OPEN: the RX core's only
     const f = {
       conn: m.reg(UInt(16), { reset: 0, name: `${side}_event_conn` }), timer: m.reg(UInt(2), { reset: 0, name: `${side}_event_timer` }),
       msg: m.reg(UInt(4), { reset: 0, name: `${side}_event_msg` }), arg: m.reg(UInt(32), { reset: 0, name: `${side}_event_arg` }),
     };
     port.valid.set(valid);
-    port.data.set(mux(isTimer, packEvent('TIMER', { conn: f.conn, timer: f.timer }), packEvent('MAIL', { conn: f.conn, msg: f.msg, arg: f.arg })));
+    const mailOrWnd = isWnd ? mux(isWnd, packEvent('WND_OPEN', { conn: f.conn, rcv_wnd: f.arg }), packEvent('MAIL', { conn: f.conn, msg: f.msg, arg: f.arg }))
+      : packEvent('MAIL', { conn: f.conn, msg: f.msg, arg: f.arg });
+    port.data.set(mux(isTimer, packEvent('TIMER', { conn: f.conn, timer: f.timer }), mailOrWnd));
     const free = valid.lnot().lor(port.ready);
     when(port.ready, () => valid.set(false));
-    return { valid, isTimer, f, free };
+    return { valid, isTimer, isWnd, f, free };
   });
   // TimerKind RTO 0, PERSIST 2 -> the TX core, TIMEWAIT 3 -> the RX core; DELACK / KEEPALIVE: not ours, dropped.
   const tk = io.timer_evt.kind;
@@ -419,7 +473,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   const timerTake = [io.timer_evt.valid.land(timerOurs).land(timerToRx), io.timer_evt.valid.land(timerOurs).land(timerToRx.lnot())];
   io.timer_evt.ready.set(timerOurs.lnot().lor(mux(timerToRx, outs[0]!.free, outs[1]!.free)));
   when(io.timer_evt.valid.land(timerOurs.lnot()), () => count('timer_dropped_count'));
-  const mailTo = [fromTx, fromTx.lnot()]; // to the other core
+  const mailTo = [fromTx.lor(wnd), fromTx.lor(wnd).lnot()]; // MAIL to the other core, WND_OPEN to the RX core
   let mailSent: Sig = lit(false, Bool);
   outs.forEach((o, i) => {
     const fromTimer = timerTake[i]!.land(o.free);
@@ -430,7 +484,8 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
       o.f.conn.set(mux(fromTimer, io.timer_evt.conn, mail.conn));
       o.f.timer.set(timerId);
       o.f.msg.set(mail.msg);
-      o.f.arg.set(mail.arg);
+      o.f.arg.set(mux(wnd, wrWnd, mail.arg));
+      o.isWnd?.set(wnd.land(fromTimer.lnot()));
     });
     mailSent = mailSent.lor(fromMail);
   });

@@ -33,5 +33,6 @@ export const INSERT_DEFAULTS = { rx_mode: 1 /* FIRMWARE */, rcv_mss: 536, mss: 5
 export const COUNTERS = [
   'commands_count', 'bad_kind_count', 'bad_conn_count', 'no_conn_count', 'bad_field_count', 'insert_refused_count',
   'fast_refused_count', 'deliver_refused_count', 'unknown_neighbour_count', 'timer_dropped_count', 'skb_error_count',
+  'rx_read_bad_conn_count', 'wnd_no_conn_count',
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];

@@ -48,7 +48,7 @@ export const TOP_COUNTERS = [
   ['cmd_exec', 'commands_count'], ['cmd_exec', 'bad_kind_count'], ['cmd_exec', 'bad_conn_count'], ['cmd_exec', 'no_conn_count'],
   ['cmd_exec', 'bad_field_count'], ['cmd_exec', 'insert_refused_count'], ['cmd_exec', 'fast_refused_count'],
   ['cmd_exec', 'deliver_refused_count'], ['cmd_exec', 'unknown_neighbour_count'], ['cmd_exec', 'timer_dropped_count'],
-  ['cmd_exec', 'skb_error_count'],
+  ['cmd_exec', 'skb_error_count'], ['cmd_exec', 'rx_read_bad_conn_count'], ['cmd_exec', 'wnd_no_conn_count'],
   ['tx_engine', 'frames'], ['tx_engine', 'bad_conn_count'], ['tx_engine', 'seg_range_count'], ['tx_engine', 'sq_base_refused_count'],
   ['tx_engine', 'app_nomem_count'], ['tx_engine', 'skb_error_count'],
   ['ack_gen', 'frames'], ['ack_gen', 'acks_timer'], ['ack_gen', 'acks_threshold'], ['ack_gen', 'acks_immediate'],
@@ -176,6 +176,9 @@ export const ToeTop = defineModule('toe_top', (m, params: Partial<ToeTopParams>)
   exec.rx_read.valid.set(host.rx_read.valid);
   exec.rx_read.conn.set(host.rx_read.conn);
   exec.rx_read.len.set(host.rx_read.len.zext(exec.rx_read.len.width));
+
+  host.eof_notify.valid.set(false);
+  host.eof_notify.conn.set(0);
 
   // ---- The send pool: tx_engine's alone.
   share(m, { name: 'tx_alloc', target: txPool.alloc, clients: [txe.skb_alloc], echoes: ['id'] });

@@ -2,7 +2,15 @@
 // (loss, duplication, reordering by extra delay). Every frame that crosses can be tapped (checks, pcap).
 import type { Scheduler } from './scheduler.ts';
 import { Rng } from './rng.ts';
-import type { Toe } from './toe.ts';
+
+/** What a link joins: a TOE model (toe.ts), an RTL TOE (sim/toe_rtl), or any other MAC. */
+export interface LinkEnd {
+  readonly name: string;
+  /** Connect the end's transmit side. */
+  attach(out: (frame: Uint8Array) => void): void;
+  /** A frame arrives from the wire. */
+  receiveFrame(frame: Uint8Array): void;
+}
 
 export interface LinkConfig {
   rateBps: number;
@@ -34,7 +42,7 @@ export class Link {
   private readonly rng: Rng;
   private readonly busyUntil = new Map<string, number>();
 
-  constructor(private readonly sched: Scheduler, readonly a: Toe, readonly b: Toe, cfg: Partial<LinkConfig> = {}) {
+  constructor(private readonly sched: Scheduler, readonly a: LinkEnd, readonly b: LinkEnd, cfg: Partial<LinkConfig> = {}) {
     this.cfg = { ...DEFAULT_LINK, ...cfg };
     this.rng = new Rng(this.cfg.seed);
     a.attach((f) => this.send(f, a, b));
@@ -42,11 +50,11 @@ export class Link {
   }
 
   /** Put a frame on the wire towards `to` as if `from` sent it (forged segments in tests). */
-  inject(frame: Uint8Array, to: Toe): void {
+  inject(frame: Uint8Array, to: LinkEnd): void {
     this.send(frame, to === this.a ? this.b : this.a, to);
   }
 
-  private send(frame: Uint8Array, from: Toe, to: Toe): void {
+  private send(frame: Uint8Array, from: LinkEnd, to: LinkEnd): void {
     this.stats.frames++;
     // Serialisation: a direction carries one frame at a time (plus 20 bytes of preamble, FCS and gap).
     const start = Math.max(this.sched.now, this.busyUntil.get(from.name) ?? 0);

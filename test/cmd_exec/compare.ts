@@ -14,7 +14,12 @@ export function modelFor(o: RunOpts, res: RunResult, make: (cfg: ConstructorPara
   for (const [k, v] of o.queues ?? new Map<number, number[]>()) model.queues.set(k, [...v]);
   for (const [ip, mac] of o.learn ?? []) model.neighbours.set(ip, mac);
   for (const c of o.busy ?? []) model.segsQueued.set(c, 1);
-  for (const x of res.order) model.exec(x.cmd, x.from);
+  for (const j of res.timeline) {
+    if ('cmd' in j) model.exec(j.cmd, j.from);
+    else if ('read' in j) model.rxRead(j.read.conn, j.read.len);
+    else if ('take' in j) model.serveWindow(j.take);
+    else model.forgetConsumed(j.clear);
+  }
   for (const e of o.timerEvents ?? []) model.timerEvent(e.kind);
   // The testbench's skb manager refuses every enqueue with qError: each is counted.
   if (o.qError) model.counters.skb_error_count = model.logs.q.filter((q) => q.op === 0).length;
@@ -28,6 +33,8 @@ export function expectMatches(res: RunResult, model: CmdExecModel): void {
   expect(bySide(res.logs)).toEqual(bySide(model.logs));
   const sorted = (m: Map<number, TcbFields>) => [...m.entries()].sort((a, b) => a[0] - b[0]);
   expect(sorted(res.tcbs)).toEqual(sorted(model.tcbs));
+  // Every consumed byte was served (the RTL serves them between commands) or forgotten with its connection.
+  expect([...model.consumed.keys()]).toEqual([]);
   for (const [c, n] of Object.entries(res.counters)) expect([c, n]).toEqual([c, model.counters[c as keyof typeof model.counters] ?? 0]);
 }
 

@@ -165,6 +165,61 @@ describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
     } finally { s2.close(); }
   });
 
+  describe('rx_read: consumed bytes open the receive window', () => {
+    // The first command (an SKB_FREE) waits 60 cycles for skb_free_ready, so every pulse before that lands in one take.
+    const hold = { rx: [command('SKB_FREE', { skb: 5 })], stallCycles: 60 };
+    const pulses = (xs: [number, number][], from = 2) => xs.map(([conn, len], i) => ({ at: from + i, conn, len }));
+    const windows = (res: RunResult, conns: number[]) => conns.map((c) => res.tcbs.get(c)?.rcv_wnd);
+
+    it('grows rcv_wnd up to rcvbuf and posts WND_OPEN by the model rule; skips, counts and ignores what it must', async () => {
+      const res = await go({
+        ...hold, tx: [],
+        tcbs: new Map([
+          tcb(1), // 500 -> 1500: grew 1000 >= 536 and doubled: WND_OPEN
+          tcb(2, { rcv_wnd: 1000 }), // +300: grew less than rcv_mss
+          tcb(3, { rcv_wnd: 1500, rcvbuf: 2000 }), // clamped at rcvbuf: grew 500 < min(1000, 536)
+          tcb(4, { rcv_wnd: 0, rx_mode: RxMode.RAW }), // grows, but no WND_OPEN in RAW mode
+          tcb(5, { rcv_wnd: 70000 }), // above rcvbuf already: never shrinks, no write
+          tcb(6, { rcv_wnd: 1000 }), // +600: grew enough but did not double
+          tcb(7, { rcv_wnd: 0, rcvbuf: 800, rcv_mss: 1460 }), // 0 -> 400: min(rcvbuf / 2, mss) = 400: WND_OPEN
+        ]),
+        // conn 1 four times back to back (the accumulation's forwarding), conn 9 has no TCB, 64 / 0xffff are out of range.
+        reads: pulses([[1, 250], [1, 250], [1, 250], [1, 250], [2, 300], [3, 5000], [4, 2000], [5, 100], [6, 600], [7, 400],
+          [9, 10], [64, 10], [0xffff, 10], [2, 0]]),
+      });
+      expect(windows(res, [1, 2, 3, 4, 5, 6, 7])).toEqual([1500, 1300, 2000, 2000, 70000, 1600, 400]);
+      expect(res.logs.wndOpen).toEqual([{ conn: 1, rcv_wnd: 1500 }, { conn: 7, rcv_wnd: 400 }]);
+      expect(res.counters).toMatchObject({ wnd_no_conn_count: 1, rx_read_bad_conn_count: 2, bad_conn_count: 0 });
+    });
+
+    it('saturates a connection\'s sum at 2^32 - 1', async () => {
+      const res = await go({ ...hold, tx: [], tcbs: new Map([tcb(1, { rcv_wnd: 0, rcvbuf: 0xffffffff })]), reads: pulses([[1, 0xffffffff], [1, 0xffffffff]]) });
+      expect(res.tcbs.get(1)!.rcv_wnd).toBe(0xffffffff);
+    });
+
+    it('CONN_DELETE forgets the bytes consumed before conn_table deleted the connection', async () => {
+      // The DELETE waits in CT_REQ (every port stalled) while conn 2 gets pulses: the reinserted conn 2 must not see them.
+      const res = await go({
+        rx: [command('CONN_DELETE', { conn: 2 }), command('CONN_INSERT', { conn: 2, remote_ip: PEER, remote_port: 7, local_port: 5000 })],
+        tx: [], stallCycles: 40, tcbs: new Map([tcb(2), tcb(3)]), learn: [[PEER, MAC]], reads: pulses([[2, 1000], [2, 1000], [3, 700]], 5),
+      });
+      expect(windows(res, [2, 3])).toEqual([0, 1200]);
+      expect(res.counters).toMatchObject({ wnd_no_conn_count: 0 });
+    });
+
+    it('never loses a pulse: one every cycle while both cores issue commands that move rcv_wnd too', async () => {
+      const conns = [0, 1, 2, 3];
+      const reads = Array.from({ length: 400 }, (_, i) => ({ at: i, conn: conns[(i * 7) % 4]!, len: 1 + ((i * 37) % 300) }));
+      const d = (conn: number, seq: number) => command('DELIVER', { conn, skb: NO_SKB, seq, len: 0, fin: 0 });
+      const cmds = (k: number): FwCommand[] => Array.from({ length: 30 }, (_, i) => i % 3 === 0 ? d(i % 4, 1000)
+        : i % 3 === 1 ? command('TX_ACK', { conn: (i + k) % 4, mode: 0 }) : command('TCB_WRITE', { conn: (i + k) % 4, field: TcbField.RCV_NXT, value: 1000 + i }));
+      const tcbs = new Map(conns.map((c) => tcb(c, { rcv_wnd: 100, rcvbuf: 1_000_000 })));
+      const res = await go({ rx: cmds(0), tx: cmds(1), tcbs, reads, readyP: 0.6, seed: 7 });
+      expect(res.timeline.filter((j) => 'take' in j).length).toBeGreaterThan(10);
+      expect(res.logs.wndOpen.length).toBeGreaterThan(0);
+    });
+  });
+
   it('a broken model fails the comparison', async () => {
     // The model forgets that a FIN takes a sequence number on TX_SEG.
     class Broken extends CmdExecModel {
@@ -173,6 +228,21 @@ describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
     const o: RunOpts = { rx: [command('TX_SEG', { conn: 1, seq: 7000, len: 10, flags: 0x11 })], tx: [], tcbs: new Map([tcb(1)]) };
     const res = await run(sim, o);
     expect(() => expectMatches(res, modelFor(o, res, (cfg) => new Broken(cfg)))).toThrow();
+    expectMatches(res, modelFor(o, res));
+  });
+
+  it('a model without the rcvbuf clamp or the doubling rule fails the comparison', async () => {
+    class NoClamp extends CmdExecModel { protected override newWindow(old: number, bytes: number) { return old + bytes; } }
+    class NoDoubling extends CmdExecModel {
+      protected override opens(old: number, wnd: number, t: TcbFields) { return wnd - old >= Math.min(t.rcvbuf >>> 1, t.rcv_mss); }
+    }
+    const o: RunOpts = {
+      rx: [command('SKB_FREE', { skb: 5 })], tx: [], stallCycles: 30,
+      tcbs: new Map([tcb(1, { rcv_wnd: 1500, rcvbuf: 2000 }), tcb(2, { rcv_wnd: 1000 })]), reads: [{ at: 2, conn: 1, len: 5000 }, { at: 3, conn: 2, len: 600 }],
+    };
+    const res = await run(sim, o);
+    expect(() => expectMatches(res, modelFor(o, res, (cfg) => new NoClamp(cfg)))).toThrow();
+    expect(() => expectMatches(res, modelFor(o, res, (cfg) => new NoDoubling(cfg)))).toThrow();
     expectMatches(res, modelFor(o, res));
   });
 });

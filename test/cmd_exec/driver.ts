@@ -39,12 +39,26 @@ export interface RunOpts {
   qError?: number;
   localIp?: number;
   localMac?: bigint;
+  /** host_glue's rx_read pulses (conn, len) at loop cycle `at` (one per cycle, ascending). */
+  reads?: { at: number; conn: number; len: number }[];
 }
+
+/**
+ * What happened, in the RTL's order, for the reference model: each command taken; each rx_read pulse; each window
+ * job's take of a connection's consumed bytes; each CONN_DELETE's forgetting of them (when conn_table answered).
+ */
+export type Job =
+  | { cmd: FwCommand | bigint; from: 'rx' | 'tx' }
+  | { read: { conn: number; len: number } }
+  | { take: number }
+  | { clear: number };
 
 export interface RunResult {
   logs: Logs;
   /** Commands in the order the RTL took them. */
   order: { cmd: FwCommand | bigint; from: 'rx' | 'tx' }[];
+  /** Commands, pulses, takes and clears in cycle order (see Job). */
+  timeline: Job[];
   tcbs: Map<number, TcbFields>;
   counters: Record<CounterName, number>;
   timerEvents: { to: 'rx' | 'tx'; conn: number; timer: number }[];
@@ -80,6 +94,12 @@ export async function run(sim: Sim, o: RunOpts): Promise<RunResult> {
   let ctResp: Record<string, number | bigint> | undefined, ctRespAt = 0, ctWait = 0;
   const qResp: { at: number; f: Record<string, number> }[] = [];
   let cycle = 0, idle = 0;
+  const reads = [...(o.reads ?? [])];
+  // (cycle, rank, job): sorted at the end. In one cycle a take or clear comes before that cycle's pulse (a take at
+  // cycle T holds the pulses of cycles < T; a clear at X drops those of cycles < X).
+  const stamped: { at: number; rank: number; job: Job }[] = [];
+  const accepted = new Set<number>();
+  let ctHeld = false; // ct_cmd_valid was high last cycle without a transfer: the same request
   const sinks = ['timer_cmd', 'ack_ev', 'sack_set', 'skb_free', 'skb_q', 'txr', 'sq_delete', 'hreq', 'sq_base', 'rx_event', 'tx_event'];
 
   for (; cycle < 200000; cycle++) {
@@ -97,13 +117,27 @@ export async function run(sim: Sim, o: RunOpts): Promise<RunResult> {
     for (const [k, v] of Object.entries(qr?.f ?? {})) P(`skb_q_resp_${k}`, v);
     P('timer_evt_valid', tevs.length > 0);
     if (tevs[0]) { P('timer_evt_conn', tevs[0].conn); P('timer_evt_kind', tevs[0].kind); }
+    const rd = reads[0]?.at === cycle ? reads.shift() : undefined;
+    P('rx_read_valid', rd !== undefined);
+    if (rd) { P('rx_read_conn', rd.conn); P('rx_read_len', rd.len); stamped.push({ at: cycle, rank: 2, job: { read: { conn: rd.conn, len: rd.len } } }); }
     P('segs_queued_query_zero', !(o.busy?.has(N('segs_queued_query_conn')) ?? false));
 
     // ---- transfers this cycle
     const fire = (s: string) => N(`${s}_valid`) === 1 && N(`${s}_ready`) === 1;
     let any = false;
-    if (fire('rx_cmd')) { order.push({ cmd: rxQ.shift()!, from: 'rx' }); any = true; }
-    if (fire('tx_cmd')) { order.push({ cmd: txQ.shift()!, from: 'tx' }); any = true; }
+    for (const side of ['rx', 'tx'] as const) {
+      if (!fire(`${side}_cmd`)) continue;
+      const x = { cmd: (side === 'rx' ? rxQ : txQ).shift()!, from: side };
+      order.push(x);
+      stamped.push({ at: cycle, rank: 1, job: x });
+      accepted.add(cycle);
+      any = true;
+    }
+    // A command's READ is requested 2 cycles after it was taken (CHECK in between); a READ starting with no command
+    // taken 2 cycles before is a window job, whose take was in that cycle (IDLE, then WND_TAKE).
+    if (N('ct_cmd_valid') && !ctHeld && N('ct_cmd_op') === ConnOp.READ && !accepted.has(cycle - 2)) {
+      stamped.push({ at: cycle - 2, rank: 0, job: { take: N('ct_cmd_index') } });
+    }
     if (fire('timer_evt')) { tevs.shift(); any = true; }
     if (fire('timer_cmd')) logs.timer.push({ op: N('timer_cmd_op'), conn: N('timer_cmd_conn'), kind: N('timer_cmd_kind'), timeout: N('timer_cmd_timeout') });
     if (fire('ack_ev')) logs.ack.push({ conn: N('ack_ev_conn'), event: N('ack_ev_event'), seg_len: N('ack_ev_seg_len'), sack_count: N('ack_ev_sack_count'), left0: N('ack_ev_sack_0_left'), right0: N('ack_ev_sack_0_right') });
@@ -126,6 +160,7 @@ export async function run(sim: Sim, o: RunOpts): Promise<RunResult> {
       if (!fire(`${side}_event`)) continue;
       const ev = fromEvent(B(`${side}_event_data`));
       if (ev.kind === 'MAIL') logs.mail.push({ to: side, conn: ev.conn, msg: ev.msg, arg: ev.arg });
+      else if (ev.kind === 'WND_OPEN' && side === 'rx') logs.wndOpen.push({ conn: ev.conn, rcv_wnd: ev.rcv_wnd });
       else if (ev.kind === 'TIMER') timerOut.push({ to: side, conn: ev.conn, timer: ev.timer });
       else throw new Error(`unexpected event ${ev.kind}`);
     }
@@ -141,17 +176,23 @@ export async function run(sim: Sim, o: RunOpts): Promise<RunResult> {
       else { const h = q.shift(); f = { op, conn, dir, id: h ?? 0, empty: h === undefined ? 1 : 0, count: q.length, error: 0 }; }
       qResp.push({ at: cycle + 2, f });
     }
-    if (N('ct_resp_valid') && N('ct_resp_ready')) { ctResp = undefined; any = true; }
+    if (N('ct_resp_valid') && N('ct_resp_ready')) {
+      if (ctResp!.op === ConnOp.DELETE && ctResp!.status === ConnStatus.OK) stamped.push({ at: cycle, rank: 0, job: { clear: Number(ctResp!.index) } });
+      ctResp = undefined; any = true;
+    }
+    ctHeld = N('ct_cmd_valid') === 1 && !ctReady;
     if (N('ct_cmd_valid') && ctReady) { ctResp = connTable(tcbs, sim, N); ctRespAt = cycle + 1; ctWait = Math.floor(r() * 3); any = true; }
     else if (ctWait > 0) ctWait--;
 
     sim.step(1);
-    const quiet = !stalled && rxQ.length === 0 && txQ.length === 0 && tevs.length === 0 && ctResp === undefined && qResp.every((q) => q.at < cycle);
+    const quiet = !stalled && reads.length === 0 && rxQ.length === 0 && txQ.length === 0 && tevs.length === 0 && ctResp === undefined && qResp.every((q) => q.at < cycle);
     idle = quiet && !any ? idle + 1 : 0;
-    if (quiet && idle > 40) break;
+    // Quiet for longer than the consumed-bytes pointer takes to come round the 64 connections.
+    if (quiet && idle > 110) break;
   }
   const counters = Object.fromEntries(COUNTERS.map((c) => [c, N(c)])) as Record<CounterName, number>;
-  return { logs, order, tcbs, counters, timerEvents: timerOut, cycles: cycle };
+  const timeline = stamped.sort((a, b) => a.at - b.at || a.rank - b.rank).map((x) => x.job);
+  return { logs, order, timeline, tcbs, counters, timerEvents: timerOut, cycles: cycle };
 }
 
 /** conn_table's firmware port with insertAt semantics (indexFromCmd): applies the command, returns the response. */

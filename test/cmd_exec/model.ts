@@ -16,13 +16,14 @@ export interface Logs {
   meta: { id: number; len: number; seq: number; csum: number }[];
   sqBase: { conn: number; value: number }[];
   mail: { to: 'rx' | 'tx'; conn: number; msg: number; arg: number }[];
+  wndOpen: { conn: number; rcv_wnd: number }[];
 }
 /** What the testbench compares of a tx_engine request. */
 export interface Txr {
   kind: number; conn: number; seq: number; ack: number; len: number; flags: number; upto: number;
   remote_mac: number; local_ip: number; remote_ip: number; remote_port: number; snd_nxt: number; rcv_wnd: number;
 }
-export const emptyLogs = (): Logs => ({ txr: [], sqDelete: [], hreq: [], ack: [], sack: [], timer: [], free: [], q: [], meta: [], sqBase: [], mail: [] });
+export const emptyLogs = (): Logs => ({ txr: [], sqDelete: [], hreq: [], ack: [], sack: [], timer: [], free: [], q: [], meta: [], sqBase: [], mail: [], wndOpen: [] });
 
 const seqGt = (a: number, b: number) => { const d = (a - b) >>> 0; return d !== 0 && d < 0x80000000; };
 const u32 = (x: number) => x >>> 0;
@@ -38,7 +39,39 @@ export class CmdExecModel {
   readonly counters: Partial<Record<CounterName, number>> = {};
   /** SEG events queued per connection (rx_dispatch's count), for RX_MODE = FAST. */
   segsQueued = new Map<number, number>();
+  /** Bytes the host consumed per connection (rx_read), not yet served by a window job. */
+  readonly consumed = new Map<number, number>();
   constructor(readonly cfg: ModelCfg) {}
+
+  /** host_glue's rx_read pulse: a conn out of range is counted; 0 bytes are nothing; the sum saturates at 2^32 - 1. */
+  rxRead(conn: number, len: number): void {
+    if (conn >= this.cfg.conns) return this.count('rx_read_bad_conn_count');
+    if (len > 0) this.consumed.set(conn, Math.min((this.consumed.get(conn) ?? 0) + len, 0xffffffff));
+  }
+
+  /** A CONN_DELETE that conn_table carried out: the connection's consumed bytes are forgotten. */
+  forgetConsumed(conn: number): void { this.consumed.delete(conn); }
+
+  /**
+   * A window job: rcv_wnd = min(rcv_wnd + consumed, rcvbuf) (never shrinking), and WND_OPEN by Toe.maybeWindowOpen's
+   * rule (grew by at least min(rcvbuf / 2, rcv_mss) and at least doubled; not in RAW mode).
+   */
+  serveWindow(conn: number): void {
+    const bytes = this.consumed.get(conn);
+    if (bytes === undefined) throw new Error(`window job for connection ${conn}, which has no consumed bytes`);
+    this.consumed.delete(conn);
+    const t = this.tcbs.get(conn);
+    if (!t) return this.count('wnd_no_conn_count');
+    const old = t.rcv_wnd;
+    const wnd = this.newWindow(old, bytes, t.rcvbuf);
+    if (wnd !== old && t.rx_mode !== 2 && this.opens(old, wnd, t)) this.logs.wndOpen.push({ conn, rcv_wnd: wnd });
+    t.rcv_wnd = wnd;
+  }
+
+  /** Toe.maybeWindowOpen's test: worth telling the RX core. */
+  protected opens(old: number, wnd: number, t: TcbFields): boolean { return wnd - old >= Math.min(t.rcvbuf >>> 1, t.rcv_mss) && wnd >= 2 * old; }
+
+  protected newWindow(old: number, bytes: number, rcvbuf: number): number { return old >= rcvbuf ? old : Math.min(old + bytes, rcvbuf); }
 
   private txr(kind: number, conn: number, t: TcbFields, f: { seq: number; ack?: number; len?: number; flags: number }): Txr {
     return {

@@ -56,6 +56,21 @@ function startTcbs(r: () => number): Map<number, TcbFields> {
   return m;
 }
 
+/** host_glue's rx_read pulses: bursts (back to back, often one connection) at random cycles while commands run. */
+function randomReads(r: () => number): { at: number; conn: number; len: number }[] {
+  const out: { at: number; conn: number; len: number }[] = [];
+  let at = Math.floor(r() * 20);
+  for (let burst = 0; burst < 4; burst++) {
+    const conn0 = Math.floor(r() * 6);
+    for (let i = 1 + Math.floor(r() * 6); i > 0; i--, at++) {
+      const conn = r() < 0.05 ? [64, 0xffff][Math.floor(r() * 2)]! : r() < 0.6 ? conn0 : Math.floor(r() * 6);
+      out.push({ at, conn, len: r() < 0.05 ? 0 : 1 + Math.floor(r() * 3000) });
+    }
+    at += Math.floor(r() * 150);
+  }
+  return out;
+}
+
 describe.each(simBackends())('cmd_exec random traffic (%s)', (backend) => {
   let sim: Awaited<ReturnType<typeof openSim>>;
   beforeAll(async () => { sim = await openSim(backend); }, 120_000);
@@ -73,11 +88,12 @@ describe.each(simBackends())('cmd_exec random traffic (%s)', (backend) => {
       const learn: [number, bigint][] = [[IP(0), 0x02bb00000000n], [IP(1), 0x02bb00000001n]];
       const busy = new Set([1, 2]);
       const timerEvents = Array.from({ length: 6 }, () => ({ conn: Math.floor(r() * 6), kind: Math.floor(r() * 5) }));
-      const res = await run(sim, { rx, tx, tcbs, queues, learn, busy, timerEvents, seed, readyP: 0.3 + r() * 0.7 });
+      const reads = randomReads(r);
+      const res = await run(sim, { rx, tx, tcbs, queues, learn, busy, timerEvents, reads, seed, readyP: 0.3 + r() * 0.7 });
       // Each core's commands are taken in order, all of them.
       expect(res.order.filter((o) => o.from === 'rx').map((o) => o.cmd)).toEqual(rx);
       expect(res.order.filter((o) => o.from === 'tx').map((o) => o.cmd)).toEqual(tx);
-      const o = { rx, tx, tcbs, queues, learn, busy, timerEvents };
+      const o = { rx, tx, tcbs, queues, learn, busy, timerEvents, reads };
       expectMatches(res, modelFor(o, res));
       for (const [k, v] of Object.entries(res.logs)) note(k, v.length);
       for (const [k, v] of Object.entries(res.counters)) note(k, v);

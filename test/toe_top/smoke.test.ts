@@ -47,7 +47,7 @@ describe('toe_top smoke (verilator)', async () => {
   };
   const push = (core: FwBusDriver, cmd: FwCommand) => expect(core.pushCommand(entryOfCommand(cmd)), cmd.kind).toBe(true);
   const peerFrame = (seq: number, ack: number, flags: number, payload?: Uint8Array, options: TcpFrame['tcp']['options'] = []) =>
-    buildTcpFrame({ srcMac: PEER_MAC, dstMac: macBytes(TOE_MAC), srcIp: PEER_IP, dstIp: TOE_IP, srcPort: 40000, dstPort: 80, seq, ack, flags, window: 65535, options, payload });
+    buildTcpFrame({ srcMac: Uint8Array.from(PEER_MAC), dstMac: Uint8Array.from(macBytes(TOE_MAC)), srcIp: PEER_IP, dstIp: TOE_IP, srcPort: 40000, dstPort: 80, seq, ack, flags, window: 65535, options, payload });
 
   it('the host configures the TOE CSRs', () => {
     host.writeNow(TOE_CSR_BASE + csrAddr('MAC_LO'), Number(TOE_MAC & 0xffffffffn));
