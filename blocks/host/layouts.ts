@@ -96,7 +96,11 @@ export const CplKind = { TX: 1, RX: 2, CMD: 3, ERROR: 4, NOTE: 5 } as const;
 export const CplStatus = {
   OK: 0, SLVERR: 2, DECERR: 3, ZERO_LEN: 4, OUT_OF_RANGE: 5, OVERRUN: 6, FETCH_ERROR: 7, BAD_OPCODE: 8,
 } as const;
-export const CplFlags = { MORE: 1 } as const;
+/**
+ * Completion flags. MORE: the received payload continues in the next RX buffer. FIN (RX completions only, len 0,
+ * no buffer consumed, index 0): the peer's FIN; every byte of the connection before it has been delivered.
+ */
+export const CplFlags = { MORE: 1, FIN: 2 } as const;
 
 /**
  * A NOTE completion (kind NOTE): the firmware's HOST_NOTE (firmware/api.ts HostNote), in the same 16 bytes and

@@ -7,12 +7,12 @@
 //                         │                      ├─rd_cmd─▶ dma_engine ─nic_wr─▶ send_requests ─▶ sq_app ─▶ tx_engine
 //                         │        ─rx_desc──▶ rx_path ◀─rx_data── recv_feed ◀── rq_notify; skb_q / skb_meta_rd
 //                         │                      └─wr_cmd─▶ dma_engine ─nic_rd─▶ skb_rd (the skb buffer is NIC memory)
-//                         ◀─cpl── merge ◀── NOTE completions, RX completions, BAD_OPCODE
+//                         ◀─cpl── merge ◀── NOTE completions, RX completions, BAD_OPCODE, FIN (eof_notify)
 //   host ◀─AXI4── axi_mux ◀── ring_engine (descriptors, completions) + dma_engine (payload)
 import { defineModule, input, output, AxiLite, Bool, Struct, UInt } from '../../dsl/index.ts';
 import { AXIL_FROM_SLAVE, AXI_FROM_SLAVE, Axi4, connectBus } from '../host/axi4.ts';
 import { connect, copyFields } from '../host/handshake.ts';
-import { REG_ADDR_BITS } from '../host/layouts.ts';
+import { CplFlags, CplKind, CplStatus, REG_ADDR_BITS, RingId } from '../host/layouts.ts';
 import { RingEngine } from '../host/ring-engine.ts';
 import { DmaEngine } from '../host/dma-engine.ts';
 import { dmaShape } from '../host/dma-params.ts';
@@ -42,6 +42,7 @@ export const HostGlue = defineModule('host_glue', (m, params: HostGlueParams) =>
     sq_app: output(SqAppPort(p.width)),
     sq_app_done: input(SqAppDonePort),
     rq_notify: input(Handshake({ conn: UInt(16) })),
+    eof_notify: input(Struct({ valid: Bool, conn: UInt(16) })),
     rx_read: output(Struct({ valid: Bool, conn: UInt(16), len: UInt(p.lenBits) })),
     ...skbPorts(params.skb),
     skb_rd: output(Handshake({ block: UInt(params.skb.idBits), offset: UInt(g.offsetBits) })),
@@ -61,7 +62,7 @@ export const HostGlue = defineModule('host_glue', (m, params: HostGlueParams) =>
   const sends = m.instance(SendRequests, { width: p.width, addrBits: p.addrBits, nicAddrBits: p.nicAddrBits, lenBits: p.lenBits, tagBits: p.tagBits, sends: params.sends }, { name: 'sends' });
   const recv = m.instance(RxPath, p, { name: 'receive' });
   const feed = m.instance(RecvFeed, { nicAddrBits: p.nicAddrBits, lenBits: p.lenBits, skb: params.skb }, { name: 'feed' });
-  const merge = m.instance(CplMerge, { inputs: 3 }, { name: 'completions' });
+  const merge = m.instance(CplMerge, { inputs: 4 }, { name: 'completions' });
 
   connectBus(io.s_axil, ring.s_axil, AXIL_FROM_SLAVE);
   connectBus(ring.m_axi, bus.s0, AXI_FROM_SLAVE);
@@ -84,6 +85,20 @@ export const HostGlue = defineModule('host_glue', (m, params: HostGlueParams) =>
   connect(merge.in[0]!, sends.cpl);
   connect(merge.in[1]!, cmds.cpl);
   connect(merge.in[2]!, recv.cpl);
+  // The peer's FIN: an RX completion with flag FIN and no bytes (it uses no RX buffer), after the data before it.
+  const finCpl = merge.in[3]!;
+  finCpl.valid.set(feed.fin.valid);
+  feed.fin.ready.set(finCpl.ready);
+  finCpl.kind.set(CplKind.RX);
+  finCpl.status.set(CplStatus.OK);
+  finCpl.ring.set(RingId.RX);
+  finCpl.flags.set(CplFlags.FIN);
+  finCpl.index.set(0);
+  finCpl.conn.set(feed.fin.conn);
+  finCpl.len.set(0);
+  finCpl.csum.set(0);
+  feed.rx_final.set(recv.cpl.valid.land(merge.in[2]!.ready).land(recv.cpl.flags.bit(Math.log2(CplFlags.MORE)).lnot()));
+  copyFields(feed.eof_notify, io.eof_notify, ['valid', 'conn']);
   connect(ring.cpl, merge.out);
 
   // ---- Receive: receive-queue blocks -> the receive path -> DMA writes into the posted RX buffers. NIC memory

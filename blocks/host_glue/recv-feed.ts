@@ -5,6 +5,11 @@
 // a pending bit per connection merges repeated notices, and connections are served round robin, each until its
 // queue is empty. A block's bytes for the user are [off, off + len) with len = meta.len and off = meta.csum
 // (0 on the fast path; cmd_exec's DELIVER stores the offset of the first new byte there).
+//
+// End of stream: `eof_notify` {conn} (the peer's FIN was consumed, after the data before it was enqueued) sets a
+// second pending bit per connection. When the connection's queue is next found empty, a FIN completion is armed
+// in a one-entry slot, and offered on `fin` only once every block handed to the receive path before it has had
+// its final RX completion accepted (`rx_final`): the host sees the FIN after the last byte before it.
 import { defineModule, input, output, Bool, Struct, UInt, lit, mux, when, fsm, clog2, type Sig } from '../../dsl/index.ts';
 import { Handshake } from '../host/handshake.ts';
 import { RxData } from '../host/rx-path.ts';
@@ -42,6 +47,12 @@ export const RecvFeed = defineModule('host_recv_feed', (m, p: RecvFeedParams) =>
     rx_free: input(RxData(p)),
     /** One-cycle notice per block read by the host: `len` bytes of `conn` consumed (for the receive window). */
     rx_read: output(Struct({ valid: Bool, conn: UInt(16), len: UInt(p.lenBits) })),
+    /** The peer's FIN on `conn` (no ready: a pending bit per connection keeps it). */
+    eof_notify: input(Struct({ valid: Bool, conn: UInt(16) })),
+    /** An RX completion that ends a block (no MORE) was accepted by the completion merge. */
+    rx_final: input(Bool),
+    /** A FIN completion for `conn`, in order after the connection's data completions. */
+    fin: output(Handshake({ conn: UInt(16) })),
     bad_notify_count: output(UInt(32)),
   });
   if (p.nicAddrBits < blockShift + skbGeometry(s).blockBits) throw new Error('host_recv_feed: nicAddrBits too small for the skb buffer');
@@ -52,24 +63,42 @@ export const RecvFeed = defineModule('host_recv_feed', (m, p: RecvFeedParams) =>
   io.rq_notify.ready.set(true);
   const nOk = io.rq_notify.conn.lt(conns);
   const setMask = mux(io.rq_notify.valid.land(nOk), lit(1, UInt(conns)).shl(io.rq_notify.conn.trunc(cb)), lit(0, UInt(conns)));
-  when(io.rq_notify.valid.land(nOk.lnot()), () => badNotify.set(badNotify.add(1)));
+  const eofPending = m.reg(UInt(conns), { reset: 0 });
+  const eOk = io.eof_notify.conn.lt(conns);
+  const eofSet = mux(io.eof_notify.valid.land(eOk), lit(1, UInt(conns)).shl(io.eof_notify.conn.trunc(cb)), lit(0, UInt(conns)));
+  const badRq = io.rq_notify.valid.land(nOk.lnot()), badEof = io.eof_notify.valid.land(eOk.lnot());
+  when(badRq.lor(badEof), () => badNotify.set(badNotify.add(mux(badRq.land(badEof), lit(2, UInt(2)), lit(1, UInt(2))).zext(32))));
+
+  // ---- The FIN slot: armed for `finConn` when its queue was found empty; offered once the receive path's final
+  // completions (one per non-empty block) have caught up with the blocks handed before it (16-bit wrapping counts).
+  const finArmed = m.reg(Bool, { reset: false });
+  const finConn = m.reg(UInt(cb), { reset: 0 });
+  const finAfter = m.reg(UInt(16), { reset: 0 });
+  const handed = m.reg(UInt(16), { reset: 0 });
+  const finals = m.reg(UInt(16), { reset: 0 });
+  when(io.rx_final, () => finals.set(finals.add(1)));
+  const caughtUp = finals.sub(finAfter).bit(15).lnot();
+  io.fin.valid.set(finArmed.land(caughtUp));
+  io.fin.conn.set(finConn.zext(16));
 
   // ---- Round robin: the lowest pending connection at or after `next`, else the lowest.
   const next = m.reg(UInt(cb), { reset: 0 });
-  const atOrAfter = pending.and(lit((1n << BigInt(conns)) - 1n, UInt(conns)).shl(next));
+  // A connection has work when it has data notices, or an EOF to report while the FIN slot is free.
+  const work = pending.or(mux(finArmed, lit(0, UInt(conns)), eofPending));
+  const atOrAfter = work.and(lit((1n << BigInt(conns)) - 1n, UInt(conns)).shl(next));
   const lowest = (v: Sig): Sig => {
     let r: Sig = lit(0, UInt(cb));
     for (let i = conns - 1; i >= 0; i--) r = mux(v.bit(i), lit(i, UInt(cb)), r);
     return r;
   };
-  const pick = mux(atOrAfter.ne(0), lowest(atOrAfter), lowest(pending));
+  const pick = mux(atOrAfter.ne(0), lowest(atOrAfter), lowest(work));
 
   const st = fsm(['IDLE', 'DEQ', 'DEQ_WAIT', 'META', 'META_WAIT', 'SEND'] as const, { name: 'state' });
   const conn = m.reg(UInt(cb), { reset: 0 });
   const block = m.reg(UInt(s.idBits), { reset: 0 });
   const len = m.reg(UInt(16), { reset: 0 });
   const off = m.reg(UInt(16), { reset: 0 });
-  const start = st.is('IDLE').land(pending.ne(0));
+  const start = st.is('IDLE').land(work.ne(0));
   const clearMask = mux(start, lit(1, UInt(conns)).shl(pick), lit(0, UInt(conns)));
   pending.set(pending.and(clearMask.not()).or(setMask));
   when(start, () => { conn.set(pick); next.set(pick.add(1)); st.goto('DEQ'); });
@@ -80,9 +109,17 @@ export const RecvFeed = defineModule('host_recv_feed', (m, p: RecvFeedParams) =>
   io.skb_q.dir.set(true);
   io.skb_q.id.set(0);
   when(st.is('DEQ').land(io.skb_q.ready), () => st.goto('DEQ_WAIT'));
+  const drained = st.is('DEQ_WAIT').land(io.skb_q_resp.valid).land(io.skb_q_resp.empty.lor(io.skb_q_resp.error.ne(0)));
+  const connBit = lit(1, UInt(conns)).shl(conn);
+  // Not while a data notice for the connection is pending: its dequeue may have raced the enqueue that came
+  // just before the FIN (the notice is never later than the FIN's), so the queue is served again first.
+  const arm = drained.land(finArmed.lnot()).land(eofPending.and(connBit).ne(0)).land(pending.or(setMask).and(connBit).eq(0));
+  eofPending.set(eofPending.and(mux(arm, connBit.not(), lit((1n << BigInt(conns)) - 1n, UInt(conns)))).or(eofSet));
+  when(arm, () => { finArmed.set(true); finConn.set(conn); finAfter.set(handed); });
+  when(io.fin.valid.land(io.fin.ready), () => finArmed.set(false));
   when(st.is('DEQ_WAIT').land(io.skb_q_resp.valid), () => {
     block.set(io.skb_q_resp.id);
-    when(io.skb_q_resp.empty.lor(io.skb_q_resp.error.ne(0)), () => st.goto('IDLE')).otherwise(() => st.goto('META'));
+    when(drained, () => st.goto('IDLE')).otherwise(() => st.goto('META'));
   });
   io.skb_meta_rd.valid.set(st.is('META'));
   io.skb_meta_rd.id.set(block);
@@ -101,6 +138,7 @@ export const RecvFeed = defineModule('host_recv_feed', (m, p: RecvFeedParams) =>
   io.rx_data.addr.set(block.trunc(p.nicAddrBits - blockShift).zext(p.nicAddrBits).shl(blockShift).or(offIn.zext(p.nicAddrBits)));
   io.rx_data.len.set(lenIn.zext(p.lenBits));
   when(st.is('SEND').land(io.rx_data.ready), () => st.goto('DEQ')); // the same connection until its queue is empty
+  when(st.is('SEND').land(io.rx_data.ready).land(lenIn.ne(0)), () => handed.set(handed.add(1)));
 
   // ---- Done blocks: free them, and tell the window logic.
   io.skb_free.valid.set(io.rx_free.valid);

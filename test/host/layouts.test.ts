@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { defineModule, input, output, Struct, UInt } from '../../dsl/index.ts';
 import { simulate } from '../../sim/harness.ts';
 import { simBackends } from '../backends.ts';
-import { CmdDesc, Cpl, CtrlBits, NoteCpl, RxDesc, StatusBits, TxDesc, layout, regAddr, Regs, RingRegs } from '../../blocks/host/layouts.ts';
+import { CmdDesc, Cpl, CplFlags, CtrlBits, NoteCpl, RxDesc, StatusBits, TxDesc, layout, regAddr, Regs, RingRegs } from '../../blocks/host/layouts.ts';
 import { layoutFields, packLayout, unpackLayout } from '../../blocks/host/layout-rtl.ts';
 import { decode, encode, fromWord, toWord } from '../../blocks/host/layout-codec.ts';
 
@@ -76,6 +76,19 @@ describe('blocks/host/README.md', () => {
       expect(table, `README has a table for ${l.name}`).toBeDefined();
       const rows = table!.split('\n\n')[0]!.split('\n').slice(2).map((r) => r.split('|').map((c) => c.trim()));
       expect(rows.map((r) => [r[1], r[2], r[3]])).toEqual(l.fields.map((f) => [f.name, `${f.offset >> 3}.${f.offset & 7}`, String(f.width)]));
+    }
+  });
+
+  it('documents every completion flag as a distinct bit of the flags byte', async () => {
+    const fs = await import('node:fs');
+    const text = fs.readFileSync(new URL('../../blocks/host/README.md', import.meta.url), 'utf8');
+    const row = text.split('\n').find((r) => r.startsWith('| flags | 3.0 |'))!;
+    const bits = Object.values(CplFlags);
+    expect(new Set(bits).size).toBe(bits.length);
+    for (const [name, bit] of Object.entries(CplFlags)) {
+      expect(bit & (bit - 1), `${name} is one bit`).toBe(0);
+      expect(bit).toBeLessThan(256);
+      expect(row, `README documents ${name}`).toContain(`${name} (${bit})`);
     }
   });
 });
