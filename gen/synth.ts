@@ -29,7 +29,8 @@ export function synthDesign(outDir: string, e: ManifestEntry, target: SynthTarge
     // flip-flops, RAMs and I/O buffers are deleted first: that cuts every path at them.
     const sequential = 't:FD* t:RAMB* t:RAM32* t:RAM64* t:RAM128* t:RAM256* t:SRL* t:IBUF t:OBUF t:BUFG t:SB_DFF* t:SB_RAM* t:$*ff t:$mem*';
     const script = [...read, synth, `tee -q -o ${stat} stat -json`, `delete ${sequential}`, `tee -q -o ${ltp} ltp -noff`].join('; ');
-    const r = runTool('yosys', ['-q', '-p', script]);
+    // A whole top (toe_top) takes Yosys tens of minutes: allow an hour.
+    const r = runTool('yosys', ['-q', '-p', script], { timeoutMs: 3_600_000 });
     if (!r.ok) throw new Error(`yosys failed on ${e.name}:\n${r.out.split('\n').slice(-30).join('\n')}`);
     const byType: Record<string, number> = JSON.parse(fs.readFileSync(stat, 'utf8')).design?.num_cells_by_type ?? {};
     const m = /Longest topological path.*length=(\d+)/.exec(fs.readFileSync(ltp, 'utf8'));

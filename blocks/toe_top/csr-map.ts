@@ -7,6 +7,8 @@ export interface CsrReg {
   addr: number;
   /** rw: written by the host; ro: a constant or a live value. */
   access: 'rw' | 'ro';
+  /** A write also raises a one-cycle `<name>_written` output (a register that triggers an action). */
+  pulse?: boolean;
   width: number;
   reset: number;
   doc: string;
@@ -24,6 +26,9 @@ export const CSR_REGS = [
   { name: 'DELACK_CYCLES', addr: 0x024, access: 'rw', width: 32, reset: 31_250, doc: 'delayed-ACK timeout in cycles (200 µs at 156.25 MHz)' },
   { name: 'CHAL_INTERVAL', addr: 0x028, access: 'rw', width: 32, reset: 1_562_500, doc: 'challenge-ACK window in cycles (RFC 5961 §7; 10 ms at 156.25 MHz)' },
   { name: 'CHAL_LIMIT', addr: 0x02c, access: 'rw', width: 16, reset: 100, doc: 'challenge ACKs per window, all connections together' },
+  { name: 'NEIGH_IP', addr: 0x040, access: 'rw', width: 32, reset: 0, doc: 'a static neighbour: its IPv4 address' },
+  { name: 'NEIGH_MAC_LO', addr: 0x044, access: 'rw', width: 32, reset: 0, doc: 'a static neighbour: MAC bytes 2..5' },
+  { name: 'NEIGH_MAC_HI', addr: 0x048, access: 'rw', width: 16, reset: 0, pulse: true, doc: 'a static neighbour: MAC bytes 0..1; the write enters NEIGH_IP -> MAC into the neighbour table (as if learned from a frame)' },
 ] as const satisfies readonly CsrReg[];
 
 export type CsrName = (typeof CSR_REGS)[number]['name'];

@@ -22,6 +22,7 @@ export const ToeCsr = defineModule('toe_csr', (m, p: ToeCsrParams) => {
     win1_req: input(WindowRequest),
     win1_resp: output(WindowResponse),
     ...Object.fromEntries(rwRegs.map((r) => [lower(r), output(UInt(r.width))])),
+    ...Object.fromEntries(rwRegs.filter((r) => (r as CsrReg).pulse).map((r) => [`${lower(r)}_written`, output(Bool)])),
     ...Object.fromEntries(p.counters.map((n) => [`cnt_${n}`, input(UInt(32))])),
   } as const) as unknown as Record<string, Wire> & {
     s_axil: Record<string, Wire>; win0_req: Record<string, Wire>; win1_req: Record<string, Wire>;
@@ -29,6 +30,13 @@ export const ToeCsr = defineModule('toe_csr', (m, p: ToeCsrParams) => {
   };
   const regs = new Map(rwRegs.map((r) => [r.name, m.reg(UInt(r.width), { reset: r.reset, name: lower(r) })]));
   for (const r of rwRegs) io[lower(r)]!.set(regs.get(r.name)!);
+  // Write pulses: registered, so `<name>_written` rises the cycle after the write, with the new value out.
+  const pulses = rwRegs.filter((r) => (r as CsrReg).pulse).map((r) => {
+    const pulse = m.reg(Bool, { reset: false, name: `${lower(r)}_written` });
+    pulse.set(false);
+    io[`${lower(r)}_written`]!.set(pulse);
+    return [r, pulse] as const;
+  });
 
   /** The value at a word address and whether anything is there. */
   const readAt = (word: Sig): { value: Sig; hit: Sig } => {
@@ -71,6 +79,7 @@ export const ToeCsr = defineModule('toe_csr', (m, p: ToeCsrParams) => {
       resp = mux(here, lit(AXI_OKAY, UInt(2)), resp);
       when(here, () => regs.get(r.name)!.set(merged(regs.get(r.name)!)));
     }
+    for (const [r, pulse] of pulses) pulse.set(wword.eq(r.addr >> 2));
     bResp.set(resp);
   });
 

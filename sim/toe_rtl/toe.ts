@@ -5,7 +5,6 @@
 // link's scheduler.
 import type { Sim } from '../harness.ts';
 import { simulate, type BackendKind } from '../harness.ts';
-import { AxiLiteMaster } from '../host/axil-master.ts';
 import { AxisSink, AxisSource } from '../stream-models.ts';
 import { toIpv4, toMac, type Ipv4Input, type MacInput } from '../packet/index.ts';
 import type { LinkEnd } from '../toe_model/link.ts';
@@ -18,6 +17,7 @@ import { ToeTop, TOE_CSR_BASE } from '../../blocks/toe_top/toe-top.ts';
 import { csrAddr } from '../../blocks/toe_top/csr-map.ts';
 import { toeTopDefaults } from '../../blocks/toe_top/params.ts';
 import { RtlCore } from './core.ts';
+import { RtlHost } from './host.ts';
 
 export interface RtlToeConfig {
   name: string;
@@ -28,6 +28,8 @@ export interface RtlToeConfig {
   coreHz: number;
   costs: CostTable;
   fw: Partial<FwConfig>;
+  /** Static neighbours (IP, MAC) entered through the NEIGH_* CSRs: an active open needs the peer's MAC. */
+  neighbours: [Ipv4Input, MacInput][];
   /** Delayed-ACK timeout (the TOE model's default: 200 µs). */
   delackUs: number;
   backend: BackendKind;
@@ -36,7 +38,7 @@ export interface RtlToeConfig {
 }
 
 export const DEFAULT_RTL_TOE: Omit<RtlToeConfig, 'name' | 'mac' | 'ip'> = {
-  clockHz: 156.25e6, coreHz: DEFAULT_CORE_HZ, costs: DEFAULT_COSTS, fw: {}, delackUs: 200, backend: 'verilator',
+  clockHz: 156.25e6, coreHz: DEFAULT_CORE_HZ, costs: DEFAULT_COSTS, fw: {}, neighbours: [], delackUs: 200, backend: 'verilator',
 };
 
 export class RtlToe implements LinkEnd {
@@ -47,7 +49,8 @@ export class RtlToe implements LinkEnd {
   readonly txFirmware: TxCore;
   readonly rxCore: RtlCore;
   readonly txCore: RtlCore;
-  readonly hostRegs: AxiLiteMaster;
+  /** The host: its socket API over the real rings, host memory on m_axi. */
+  readonly host: RtlHost;
   private readonly macRx: AxisSource;
   private readonly macTx: AxisSink;
   private out: ((frame: Uint8Array) => void) | undefined;
@@ -70,8 +73,9 @@ export class RtlToe implements LinkEnd {
     this.macTx = new AxisSink(sim, 'mac_tx');
     // Frames leave as the MAC takes their last beat.
     sim.addAgent({ sample: () => { this.flushTx(); } });
-    this.hostRegs = new AxiLiteMaster(sim, 's_axil');
+    this.host = new RtlHost(sim);
     this.configure();
+    this.host.init();
     this.fwConns = new ConnTable(this.fwCfg.maxConns);
     this.rxFirmware = new RxCore(this.fwConns, this.fwCfg, cfg.costs);
     this.txFirmware = new TxCore(this.fwConns, this.fwCfg, cfg.costs);
@@ -86,13 +90,19 @@ export class RtlToe implements LinkEnd {
   private configure(): void {
     const mac = toMac(this.cfg.mac);
     const macLo = ((mac[2]! << 24) | (mac[3]! << 16) | (mac[4]! << 8) | mac[5]!) >>> 0;
-    const w = (name: Parameters<typeof csrAddr>[0], v: number) => this.hostRegs.writeNow(TOE_CSR_BASE + csrAddr(name), v);
+    const w = (name: Parameters<typeof csrAddr>[0], v: number) => this.host.mmio.writeNow(TOE_CSR_BASE + csrAddr(name), v);
     w('MAC_LO', macLo);
     w('MAC_HI', (mac[0]! << 8) | mac[1]!);
     w('IP', toIpv4(this.cfg.ip));
     const perUs = Math.round(this.cfg.clockHz / 1e6);
     w('TICK_CYCLES', perUs);
     w('DELACK_CYCLES', Math.round(this.cfg.delackUs * this.cfg.clockHz / 1e6));
+    for (const [ip, macIn] of this.cfg.neighbours) {
+      const m = toMac(macIn);
+      w('NEIGH_IP', toIpv4(ip));
+      w('NEIGH_MAC_LO', ((m[2]! << 24) | (m[3]! << 16) | (m[4]! << 8) | m[5]!) >>> 0);
+      w('NEIGH_MAC_HI', (m[0]! << 8) | m[1]!);
+    }
     // tcp_timers clears its table after reset (one row per cycle).
     this.sim.step(toeTopDefaults.conns + 8);
   }

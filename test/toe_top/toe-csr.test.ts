@@ -55,6 +55,16 @@ describe.each(simBackends())('toe_csr (%s)', async (backend) => {
     expect(gapRead.resp).toBe(3);
   });
 
+  it('a write to a pulse register raises <name>_written for exactly one cycle, with the new value out', () => {
+    let pulses = 0, valueAtPulse = -1;
+    sim.addAgent({ sample: () => { if (Number(sim.peek('neigh_mac_hi_written'))) { pulses++; valueAtPulse = Number(sim.peek('neigh_mac_hi')); } } });
+    host.writeNow(csrAddr('NEIGH_IP'), 0xc6120002);
+    expect(pulses).toBe(0);
+    host.writeNow(csrAddr('NEIGH_MAC_HI'), 0x0200);
+    sim.step(4);
+    expect({ pulses, valueAtPulse }).toEqual({ pulses: 1, valueAtPulse: 0x0200 });
+  });
+
   it('counters read live from their inputs at COUNTER_BASE', () => {
     sim.poke('cnt_alpha', 7); sim.poke('cnt_beta', 0xfffffffe);
     expect(host.readNow(COUNTER_BASE)).toBe(7);
