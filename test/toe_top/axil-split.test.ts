@@ -44,12 +44,12 @@ describe.each(simBackends())('axil_split (%s)', async (backend) => {
         want[slave] = v;
         ops.push({ slave, op: host.write(base + csrAddr('IP'), v) });
       } else ops.push({ slave, op: host.read(base + csrAddr('IP')), expect: want[slave] });
-      if (r() < 0.1) ops.push({ slave, op: host.write(base + 0x40, 1) }); // unmapped: DECERR from that slave
+      if (r() < 0.1) ops.push({ slave, op: host.write(base + 0x80, 1) }); // unmapped: DECERR from that slave
     }
     host.sync(100_000);
     for (const o of ops) {
       if (o.op.kind === 'read') expect(o.op.value).toBe(o.expect);
-      else expect(o.op.resp).toBe(o.op.addr % 0x1000 === 0x40 ? 3 : 0);
+      else expect(o.op.resp).toBe(o.op.addr % 0x1000 === 0x80 ? 3 : 0);
     }
     expect(sim.peek('ip0')).toBe(want[0]);
     expect(sim.peek('ip1')).toBe(want[1]);

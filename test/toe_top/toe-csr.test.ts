@@ -50,7 +50,7 @@ describe.each(simBackends())('toe_csr (%s)', async (backend) => {
     const id = host.write(csrAddr('ID'), 0); host.sync();
     expect(id.resp).toBe(2);
     expect(host.readNow(csrAddr('ID'))).toBe(TOE_CSR_ID);
-    const gap = host.write(0x040, 1); const gapRead = host.read(0x040); host.sync();
+    const gap = host.write(0x080, 1); const gapRead = host.read(0x080); host.sync();
     expect(gap.resp).toBe(3);
     expect(gapRead.resp).toBe(3);
   });
@@ -79,7 +79,7 @@ describe.each(simBackends())('toe_csr (%s)', async (backend) => {
       expect(win(k, csrAddr('TICK_CYCLES'))).toEqual({ rdata: 250, err: 0 });
       expect(win(k, COUNTER_BASE)).toEqual({ rdata: 8, err: 0 });
       expect(win(k, csrAddr('TICK_CYCLES'), true).err).toBe(1);
-      expect(win(k, 0x040).err).toBe(1);
+      expect(win(k, 0x080).err).toBe(1);
       expect(win(k, 0x4000).err).toBe(1);
     }
     expect(host.readNow(csrAddr('TICK_CYCLES'))).toBe(250);
