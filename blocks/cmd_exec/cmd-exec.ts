@@ -3,9 +3,12 @@
 //   IDLE ─pick (round-robin)─► CHECK (kind, conn range, field ranges, neighbour) ─┬─► EXEC (no TCB needed)
 //                                                                                 └─► CT_REQ ─► CT_RESP ─► PREP ─► PLAN ─► EXEC
 //   EXEC issues the planned actions one by one, lowest bit first (skb meta, enqueue, free, timer, SACK, ACK,
-//   tx request, send-queue delete, host request, SQ_BASE, TCB write (─► WR_RESP), event, queue drain (─► DRAIN_*)), then IDLE.
+//   tx request, send-queue delete, host request, SQ_BASE, TCB write (─► WR_RESP), end of stream, event, queue drain
+//   (─► DRAIN_*)), then IDLE.
 //   Between commands, a connection the host has consumed bytes of (rx_read) is served the same way:
-//   IDLE ─► WND_TAKE ─► CT_REQ (READ) ─► CT_RESP ─► PREP ─► PLAN ─► EXEC (rcv_wnd write, WND_OPEN event).
+//   IDLE ─► WND_TAKE ─► CT_REQ (READ) ─► CT_RESP ─► PREP ─► PLAN ─► EXEC (rcv_adv write, WND_OPEN event).
+//   The TCB keeps the advertised right edge rcv_adv, not the window: cmd_exec moves only the edge, toe_rx only
+//   RCV.NXT, so neither undoes the other (README, "Receive window"); RCV.WND = rcv_adv - rcv_nxt where needed.
 import { defineModule, input, output, Bool, UInt, lit, mux, when, fsm, type Sig, type Wire } from '../../dsl/index.ts';
 import { COMMAND_DEFS, NO_SKB, TcbField, recordLayout, type CommandKind } from '../../firmware/api.ts';
 import { isCommandKind, packEvent, unpackCommand } from '../lib/fw-record.ts';
@@ -14,7 +17,7 @@ import { ConnOp, ConnStatus } from '../conn_table/params.ts';
 import { Tcb, WRITABLE_FIELDS, type TcbField as TcbName } from '../conn_table/tcb.ts';
 import { AckEventKind, MAX_SACK_BLOCKS } from '../ack_tx/types.ts';
 import {
-  AckEvPort, CmdEntry, EventEntry, HostReqPort, Learn, RxRead, SackSetPort, SqBasePort, SqDeletePort, TimerCmdPort, TimerEvtPort, TxReqPort, skbPorts,
+  AckEvPort, CmdEntry, EofNotify, EventEntry, HostReqPort, Learn, RxRead, SackSetPort, SqBasePort, SqDeletePort, TimerCmdPort, TimerEvtPort, TxReqPort, skbPorts,
 } from './ports.ts';
 import { COUNTERS, INSERT_DEFAULTS, TIMER_KIND_OF_ID, cmdExecDefaults, cmdExecGeometry, type CmdExecParams, type CounterName } from './params.ts';
 import { neighbourTable } from './neighbours.ts';
@@ -22,8 +25,9 @@ import { consumedBytes } from './consumed.ts';
 import { TxrKind } from '../tx_engine/txr.ts';
 
 /** Actions of a command, in the order EXEC issues them. */
-// WRITE before EVENT: a window job's rcv_wnd lands before its WND_OPEN waits on the event port (no command has both).
-const ACTIONS = ['META', 'ENQ', 'FREE', 'TIMER', 'SACK', 'ACK', 'TXR', 'SQDEL', 'HREQ', 'SQB', 'WRITE', 'EVENT', 'DRAIN'] as const;
+// WRITE before EVENT: a window job's rcv_adv lands before its WND_OPEN waits on the event port (no command has both).
+// EOF after ENQ and WRITE: DELIVER's end of stream follows its enqueue's response and its RCV.NXT write.
+const ACTIONS = ['META', 'ENQ', 'FREE', 'TIMER', 'SACK', 'ACK', 'TXR', 'SQDEL', 'HREQ', 'SQB', 'WRITE', 'EOF', 'EVENT', 'DRAIN'] as const;
 type Action = (typeof ACTIONS)[number];
 const bitOf = (a: Action) => 1 << ACTIONS.indexOf(a);
 
@@ -45,6 +49,12 @@ const FIELD_OF: Partial<Record<number, TcbName>> = {
 
 /** a after b in sequence space (RFC 9293 §3.4: a - b as a signed 32-bit number is positive). */
 const seqGt = (a: Sig, b: Sig) => { const d = a.sub(b); return d.ne(0).land(d.bit(31).lnot()); };
+/** The later of two sequence numbers. */
+const seqMax = (a: Sig, b: Sig) => mux(seqGt(a, b), a, b);
+/** RCV.WND for an edge and RCV.NXT: edge - nxt, 0 when the edge is not ahead (windows stay below 2^31). */
+const windowOf = (edge: Sig, nxt: Sig) => { const d = edge.sub(nxt); return mux(d.bit(31), lit(0, UInt(32)), d); };
+/** The largest window the window job opens (RFC 7323 §2.3: 2^30), so an edge is never 2^31 or more ahead. */
+const MAX_WINDOW = 2 ** 30;
 
 export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   const g = cmdExecGeometry(p);
@@ -59,6 +69,8 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
     skb_free: output(skb.free), skb_q: output(skb.q), skb_q_resp: input(skb.q_resp), skb_meta_wr: output(skb.meta_wr),
     txr: output(TxReqPort()), sq_delete: output(SqDeletePort()), hreq: output(HostReqPort()), sq_base: output(SqBasePort()),
     rx_event: output(EventEntry()), tx_event: output(EventEntry()),
+    /** host_glue: the peer's FIN on `conn` was consumed by a DELIVER (one-cycle pulse, after its enqueue's q_resp). */
+    eof_notify: output(EofNotify()),
     segs_queued_query: { conn: output(UInt(16)), zero: input(Bool) },
     ...(Object.fromEntries(COUNTERS.map((c) => [c, output(UInt(32))])) as object),
   });
@@ -142,7 +154,9 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   const tcb = Object.fromEntries(Tcb.fields.map((f) => [f.name, m.reg(UInt(f.width), { reset: 0, name: `tcb_${f.name}` })])) as Record<TcbName, Wire>;
   const wrMask = m.reg(UInt(MASK_BITS), { reset: 0, name: 'wr_mask' });
   const wrVal = m.reg(UInt(32), { reset: 0, name: 'wr_val' });
-  const wrWnd = m.reg(UInt(32), { reset: 0, name: 'wr_wnd' });
+  const wrAdv = m.reg(UInt(32), { reset: 0, name: 'wr_adv' }); // the rcv_adv a WRITE carries
+  // RCV.WND of the TCB copy (rcv_adv - rcv_nxt, from conn_table's answer), after this command's own edge move.
+  const tcbWnd = m.reg(UInt(32), { reset: 0, name: 'tcb_rcv_wnd' });
   const freeId = m.reg(UInt(p.skb.idBits), { reset: 0, name: 'free_id' });
   const meta = { len: m.reg(UInt(16), { reset: 0, name: 'meta_len' }), seq: m.reg(UInt(32), { reset: 0, name: 'meta_seq' }), off: m.reg(UInt(16), { reset: 0, name: 'meta_off' }) };
   const drainDir = m.reg(Bool, { reset: false });
@@ -184,14 +198,13 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   const rb = (name: string) => m.reg(Bool, { reset: false, name });
   const rn = tcb.rcv_nxt;
   const prep = {
-    edge: r32('p_edge'), segEnd: r32('p_seg_end'), synEnd: r32('p_syn_end'), synEdge: r32('p_syn_edge'),
+    segEnd: r32('p_seg_end'), synEnd: r32('p_syn_end'), synEdge: r32('p_syn_edge'),
     dlvEnd: r32('p_dlv_end'), dlvEnd1: r32('p_dlv_end1'), dlvNew: rb('p_dlv_new'), dlvAtEnd: rb('p_dlv_at_end'), dlvBeyond: rb('p_dlv_beyond'),
     dlvOff: m.reg(UInt(16), { reset: 0, name: 'p_dlv_off' }),
     wndNew: r32('p_wnd_new'), wndMin: r32('p_wnd_min_growth'),
   };
   const dlvEnd = dlv.seq.add(dlv.len.zext(32));
   const computePrep = () => {
-    prep.edge.set(rn.add(tcb.rcv_wnd)); // the advertised right edge
     prep.segEnd.set(seg.seq.add(seg.len.zext(32)).add(seg.flags.bit(0).zext(32)));
     prep.synEnd.set(syn.seq.add(1));
     prep.synEdge.set(syn.ack.add(mux(tcb.rcvbuf.gt(0xffff), lit(0xffff, UInt(32)), tcb.rcvbuf)));
@@ -201,35 +214,43 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
     prep.dlvAtEnd.set(rn.eq(dlvEnd));
     prep.dlvBeyond.set(seqGt(dlv.seq, rn));
     prep.dlvOff.set(rn.sub(dlv.seq).trunc(16));
-    // Window job: rcv_wnd + consumed, at most rcvbuf; a window already at or above rcvbuf never shrinks.
-    const grown = tcb.rcv_wnd.zext(33).add(wndBytes.zext(33));
-    prep.wndNew.set(mux(tcb.rcv_wnd.ge(tcb.rcvbuf), tcb.rcv_wnd, mux(grown.gt(tcb.rcvbuf.zext(33)), tcb.rcvbuf, grown.trunc(32))));
+    // Window job: the window + consumed, at most min(rcvbuf, 2^30); a window already at or above that never shrinks.
+    const limit = mux(tcb.rcvbuf.gt(MAX_WINDOW), lit(MAX_WINDOW, UInt(32)), tcb.rcvbuf);
+    const grown = tcbWnd.zext(33).add(wndBytes.zext(33));
+    prep.wndNew.set(mux(tcbWnd.ge(limit), tcbWnd, mux(grown.gt(limit.zext(33)), limit, grown.trunc(32))));
     const halfBuf = tcb.rcvbuf.shr(1), mss = tcb.rcv_mss.zext(32);
     prep.wndMin.set(mux(halfBuf.lt(mss), halfBuf, mss));
   };
-  /** The window that keeps the advertised right edge for a new RCV.NXT (none once RCV.NXT passes it). */
-  const keepEdge = (nxt: Sig) => mux(seqGt(nxt, prep.edge), lit(0, UInt(32)), prep.edge.sub(nxt));
+  /** The edge for a new RCV.NXT: it stays, unless RCV.NXT passes it (window 0: the edge moves to RCV.NXT). */
+  const keepEdge = (nxt: Sig) => seqMax(nxt, tcb.rcv_adv);
   // RCV_NXT keeps the advertised right edge (RAW: none advertised yet, so the window closes at the new RCV.NXT).
-  const rcvNxtWnd = mux(tcb.rx_mode.eq(2), lit(0, UInt(32)), keepEdge(tw.value));
+  const rcvNxtAdv = mux(tcb.rx_mode.eq(2), tw.value, keepEdge(tw.value));
   const twVal = mux(tw.field.eq(TcbField.RCV_WSCALE).land(tw.value.gt(14)), lit(14, UInt(32)),
     mux(tw.field.eq(TcbField.TS_ENABLED), tw.value.ne(0).zext(32), tw.value));
+  // Leaving RAW (the connection is synchronised: RCV.NXT is the peer's): the window opens to the receive buffer.
+  // The TOE model opens it with its first ACK's advertise(); here no ACK computes windows, so the edge moves now.
+  const leavesRaw = tw.field.eq(TcbField.RX_MODE).land(tcb.rx_mode.eq(2)).land(tw.value.ne(2));
+  const openBuf = mux(tcb.rcvbuf.gt(1 << 30), lit(1 << 30, UInt(32)), tcb.rcvbuf);
+  const openAdv = seqMax(tcb.rcv_nxt.add(openBuf), tcb.rcv_adv);
   const fastRefused = tw.field.eq(TcbField.RX_MODE).land(tw.value.eq(0)).land(io.segs_queued_query.zero.lnot());
   // TX_SEG / TX_SYN: SND.NXT follows the highest sequence sent.
   const segEnd = prep.segEnd, synEnd = prep.synEnd, synEdge = prep.synEdge;
   const synAck = syn.flags.bit(4);
   // DELIVER: only bytes at or after RCV.NXT reach the receive queue; a FIN at the new RCV.NXT is consumed.
   const dlvNew = prep.dlvNew, dlvBeyond = prep.dlvBeyond, dlvOff = prep.dlvOff;
-  const dlvNxt = mux(dlv.fin.land(dlvNew.lor(prep.dlvAtEnd)), prep.dlvEnd1, mux(dlvNew, prep.dlvEnd, rn));
+  const dlvFin = dlv.fin.land(dlvNew.lor(prep.dlvAtEnd)); // the FIN is consumed: RCV.NXT moves past it
+  const dlvNxt = mux(dlvFin, prep.dlvEnd1, mux(dlvNew, prep.dlvEnd, rn));
 
   // Window job: WND_OPEN by the model's maybeWindowOpen rule (the window grew by at least min(rcvbuf / 2, rcv_mss)
-  // and at least doubled; never in RAW mode), the new rcv_wnd written when it moved.
-  const wndOld = tcb.rcv_wnd, wndNew = prep.wndNew;
+  // and at least doubled; never in RAW mode), the edge moved right by the growth when it moved. The window is
+  // relative to the RCV.NXT read: toe_rx may have moved RCV.NXT since, which only shrinks the window by itself.
+  const wndOld = tcbWnd, wndNew = prep.wndNew;
   const wndMoved = wndNew.ne(wndOld);
   const wndOpen = tcb.rx_mode.ne(2).land(wndMoved).land(wndNew.sub(wndOld).ge(prep.wndMin)).land(wndNew.zext(33).ge(wndOld.zext(33).shl(1)));
   const planWnd = () => {
     when(ok.lnot(), () => refuse('wnd_no_conn_count')).otherwise(() => {
-      wrMask.set(lit(maskOf('rcv_wnd'), UInt(MASK_BITS)));
-      wrWnd.set(wndNew);
+      wrMask.set(lit(maskOf('rcv_adv'), UInt(MASK_BITS)));
+      wrAdv.set(rn.add(wndNew));
       go(mux(wndOpen, A('EVENT'), A()).or(mux(wndMoved, A('WRITE'), A())));
     });
   };
@@ -259,6 +280,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
     CT_RESP: () => when(io.ct_resp.valid, () => {
       status.set(io.ct_resp.status);
       for (const f of Tcb.fields) tcb[f.name].set(io.ct_resp[f.name]);
+      tcbWnd.set(windowOf(io.ct_resp.rcv_adv, io.ct_resp.rcv_nxt));
       st.goto('PREP');
     }),
     PREP: () => { computePrep(); st.goto('PLAN'); },
@@ -274,9 +296,10 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
         freeId.set(dlv.skb);
         when(is('DELIVER').land(dlvHasSkb), () => go(A('FREE'))).otherwise(() => st.goto('IDLE'));
       }).elseWhen(is('TCB_WRITE'), () => {
-        wrMask.set(mux(twIsRcvNxt, lit(maskOf('rcv_nxt', 'rcv_wnd'), UInt(MASK_BITS)), twField));
+        wrMask.set(mux(twIsRcvNxt, lit(maskOf('rcv_nxt', 'rcv_adv'), UInt(MASK_BITS)),
+          mux(leavesRaw, twField.or(lit(maskOf('rcv_adv'), UInt(MASK_BITS))), twField)));
         wrVal.set(twVal);
-        wrWnd.set(rcvNxtWnd);
+        wrAdv.set(mux(twIsRcvNxt, rcvNxtAdv, openAdv));
         when(tw.field.eq(TcbField.SQ_BASE), () => go(A('SQB')))
           .elseWhen(fastRefused, () => refuse('fast_refused_count'))
           .otherwise(() => go(A('WRITE')));
@@ -288,15 +311,16 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
         go(mux(seqGt(segEnd, tcb.snd_nxt), A('TXR', 'WRITE'), A('TXR')));
       }).elseWhen(is('TX_SYN'), () => {
         const nxt = mux(seqGt(synEnd, tcb.snd_nxt), lit(maskOf('snd_nxt'), UInt(MASK_BITS)), lit(0, UInt(MASK_BITS)));
-        const wnd = mux(synAck, lit(maskOf('rcv_wnd'), UInt(MASK_BITS)), lit(0, UInt(MASK_BITS)));
-        wrMask.set(nxt.or(wnd));
+        const adv = mux(synAck, lit(maskOf('rcv_adv'), UInt(MASK_BITS)), lit(0, UInt(MASK_BITS)));
+        wrMask.set(nxt.or(adv));
         wrVal.set(synEnd);
-        const synRcvWnd = mux(seqGt(synEdge, tcb.rcv_nxt), synEdge.sub(tcb.rcv_nxt), lit(0, UInt(32)));
-        wrWnd.set(synRcvWnd);
+        // The SYN-ACK advertises ack + min(rcvbuf, 65535) (never behind RCV.NXT: window 0 then).
+        const synAdv = seqMax(synEdge, tcb.rcv_nxt);
+        wrAdv.set(synAdv);
         when(nxt.ne(0), () => tcb.snd_nxt.set(synEnd));
-        when(synAck, () => tcb.rcv_wnd.set(synRcvWnd));
+        when(synAck, () => { tcb.rcv_adv.set(synAdv); tcbWnd.set(windowOf(synEdge, tcb.rcv_nxt)); });
         dstMac.set(tcb.remote_mac);
-        go(mux(nxt.or(wnd).ne(0), A('TXR', 'WRITE'), A('TXR')));
+        go(mux(nxt.or(adv).ne(0), A('TXR', 'WRITE'), A('TXR')));
       }).elseWhen(is('TX_ACK'), () => go(A('ACK')))
         .elseWhen(is('TIMER_SET'), () => go(A('TIMER')))
         .elseWhen(is('SACK_SET'), () => go(A('SACK')))
@@ -305,15 +329,15 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
           meta.len.set(dlv.len.sub(dlvOff));
           meta.seq.set(rn);
           meta.off.set(dlvOff);
-          wrMask.set(lit(maskOf('rcv_nxt', 'rcv_wnd'), UInt(MASK_BITS)));
+          wrMask.set(lit(maskOf('rcv_nxt', 'rcv_adv'), UInt(MASK_BITS)));
           wrVal.set(dlvNxt);
-          wrWnd.set(keepEdge(dlvNxt));
+          wrAdv.set(keepEdge(dlvNxt));
           when(dlvBeyond, () => {
             count('deliver_refused_count');
             when(dlvHasSkb, () => go(A('FREE'))).otherwise(() => st.goto('IDLE'));
           }).otherwise(() => {
             const data = mux(dlvNew, A('META', 'ENQ'), mux(dlvHasSkb, A('FREE'), A()));
-            go(data.or(mux(dlvNxt.ne(rn), A('WRITE'), A())));
+            go(data.or(mux(dlvNxt.ne(rn), A('WRITE'), A())).or(mux(dlvFin, A('EOF'), A())));
           });
         });
       when(is('TX_SEG'), () => dstMac.set(tcb.remote_mac));
@@ -350,6 +374,14 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   io.skb_q.dir.set(mux(drainReq, drainDir, lit(true, Bool)));
   io.skb_q.id.set(freeId);
   finish('ENQ', act('ENQ').land(io.skb_q.ready));
+  // End of stream for host_glue, once the enqueue before it has been answered (its q_resp: the data is on the
+  // queue before host_glue hears of the FIN). One command at a time: the only response due is that enqueue's.
+  const enqWait = m.reg(Bool, { reset: false, name: 'enq_wait' });
+  when(act('ENQ').land(io.skb_q.ready), () => enqWait.set(true)).elseWhen(io.skb_q_resp.valid, () => enqWait.set(false));
+  const eofFire = act('EOF').land(enqWait.lnot());
+  io.eof_notify.valid.set(eofFire);
+  io.eof_notify.conn.set(conn);
+  finish('EOF', eofFire);
   const drainFree = st.is('DRAIN_FREE');
   io.skb_free.valid.set(act('FREE').lor(drainFree));
   io.skb_free.id.set(freeId);
@@ -388,7 +420,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   io.ack_ev.dst_port.set(tcb.remote_port);
   io.ack_ev.snd_nxt.set(tcb.snd_nxt);
   io.ack_ev.rcv_nxt.set(tcb.rcv_nxt);
-  io.ack_ev.rcv_wnd.set(tcb.rcv_wnd);
+  io.ack_ev.rcv_wnd.set(tcbWnd);
   io.ack_ev.rcv_wscale.set(tcb.rcv_wscale);
   io.ack_ev.ts_enabled.set(tcb.ts_ok);
   io.ack_ev.ts_recent.set(tcb.ts_recent);
@@ -428,7 +460,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   io.txr.remote_port.set(mux(isRst, rst.remote_port, tcb.remote_port));
   io.txr.snd_nxt.set(tcb.snd_nxt);
   io.txr.rcv_nxt.set(tcb.rcv_nxt);
-  io.txr.rcv_wnd.set(tcb.rcv_wnd);
+  io.txr.rcv_wnd.set(tcbWnd);
   io.txr.rcv_wscale.set(tcb.rcv_wscale);
   io.txr.tcb_ts_ok.set(tcb.ts_ok);
   io.txr.ts_recent.set(tcb.ts_recent);
@@ -484,7 +516,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
       o.f.conn.set(mux(fromTimer, io.timer_evt.conn, mail.conn));
       o.f.timer.set(timerId);
       o.f.msg.set(mail.msg);
-      o.f.arg.set(mux(wnd, wrWnd, mail.arg));
+      o.f.arg.set(mux(wnd, prep.wndNew, mail.arg));
       o.isWnd?.set(wnd.land(fromTimer.lnot()));
     });
     mailSent = mailSent.lor(fromMail);
@@ -503,7 +535,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   io.ct_cmd.remote_port.set(ins.remote_port);
   for (const f of WRITABLE_FIELDS) {
     const w = fieldWidth(f);
-    const generic = f === 'rcv_wnd' ? wrWnd : f === 'remote_mac' ? dstMac : wrVal.trunc(w);
+    const generic = f === 'rcv_adv' ? wrAdv : f === 'remote_mac' ? dstMac : wrVal.trunc(w);
     const init = (INSERT_DEFAULTS as Record<string, number>)[f];
     io.ct_cmd[f].set(init === undefined ? generic : mux(ctInit, lit(init, UInt(w)), generic));
   }

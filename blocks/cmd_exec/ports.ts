@@ -18,6 +18,8 @@ export const EventEntry = () => Handshake({ data: UInt(EVENT_ENTRY_BITS) });
 export const Learn = () => Struct({ valid: Bool, ip: UInt(32), mac: UInt(48) });
 /** host_glue's report that the host consumed `len` received bytes of connection `conn`; no ready: always taken. */
 export const RxRead = () => Struct({ valid: Bool, conn: UInt(16), len: UInt(32) });
+/** For host_glue: a DELIVER consumed the peer's FIN on `conn` (its data already enqueued); no ready: one-cycle pulse. */
+export const EofNotify = () => Struct({ valid: Bool, conn: UInt(16) });
 
 export const TimerCmdPort = (p: CmdExecParams) => Handshake({ op: UInt(2), conn: UInt(16), kind: UInt(3), timeout: UInt(p.timeoutBits) });
 export const TimerEvtPort = () => Handshake({ conn: UInt(16), kind: UInt(3) });

@@ -23,7 +23,9 @@ export const Tcb = layout('tcb', 80, [
   at('snd_wl2', 24, 32),
   at('iss', 28, 32),
   at('rcv_nxt', 32, 32),
-  at('rcv_wnd', 36, 32),
+  // RCV.NXT + RCV.WND: the advertised right edge (sequence space), not the window. toe_rx moves rcv_nxt only,
+  // cmd_exec moves the edge only, so the two writers never share a field; the window is rcvWindow() below.
+  at('rcv_adv', 36, 32),
   at('irs', 40, 32),
   at('ts_recent', 44, 32), // RFC 7323 TS.Recent
   at('max_snd_wnd', 48, 32), // the largest window the peer has advertised (RFC 5961 §5)
@@ -46,6 +48,15 @@ export const TCB_BITS = Tcb.bytes * 8;
 export const KEY_FIELDS = ['local_ip', 'remote_ip', 'local_port', 'remote_port'] as const;
 export type KeyField = (typeof KEY_FIELDS)[number];
 export const TUPLE_BITS = 96;
+
+/**
+ * RCV.WND = RCV.ADV - RCV.NXT, wrap-aware, floored at 0 (an edge at or behind RCV.NXT is a closed window). Windows
+ * stay below 2^31 (RFC 7323 caps them at 2^30), so the difference read as a signed 32-bit number is the window.
+ */
+export function rcvWindow(t: { rcv_nxt: number; rcv_adv: number }): number {
+  const d = (t.rcv_adv - t.rcv_nxt) | 0;
+  return d > 0 ? d : 0;
+}
 
 /** The fields a write may change, in field-mask bit order (bit 0 = state). The key fields are not among them. */
 export const WRITABLE_FIELDS = Tcb.fields.map((f) => f.name).filter((n): n is Exclude<TcbField, KeyField> =>

@@ -1,6 +1,6 @@
 // The fast-path TCB writes that follow a verdict and its route (what the firmware would otherwise do for every
 // segment), as sim/toe_model/toe.ts rxSegment does them: the ACK field (SND.UNA, the send window) and TS.Recent
-// for every connection not in RAW mode, RCV.NXT / RCV.WND only for data the hardware delivers itself, and
+// for every connection not in RAW mode, RCV.NXT only for data the hardware delivers itself, and
 // RX_MODE = FIRMWARE when a FAST connection's segment goes to the RX core.
 import { UInt, lit, mux, type Sig } from '../../dsl/index.ts';
 import { SeqVerdict } from '../seq_check/interface.ts';
@@ -9,7 +9,7 @@ import { WRITABLE_FIELDS, type WritableField } from '../conn_table/tcb.ts';
 import { RxMode } from '../../firmware/api.ts';
 import { Route } from './route.ts';
 
-/** The TCB fields read at lookup that the writes depend on. */
+/** The TCB fields read at lookup that the writes depend on (rcv_wnd: RCV.WND, from the TCB's rcv_adv - rcv_nxt). */
 export interface HeldTcb {
   rcv_nxt: Sig; rcv_wnd: Sig; snd_una: Sig; snd_wnd: Sig; max_snd_wnd: Sig; rx_mode: Sig; ts_ok: Sig; ts_recent: Sig;
 }
@@ -22,8 +22,9 @@ export interface VerdictSigs {
 const bitOf = (f: WritableField) => 1 << WRITABLE_FIELDS.indexOf(f);
 
 /**
- * The update port's mask and fields. RCV.WND shrinks by the bytes RCV.NXT moves over (floored at zero), so the
- * window's right edge stays where the firmware last advertised it; the firmware moves it when it sends a window.
+ * The update port's mask and fields. Only RCV.NXT moves for received data: the TCB keeps the advertised right
+ * edge (rcv_adv), which the hardware never writes, so RCV.WND shrinks by the bytes RCV.NXT moves over by itself and
+ * cmd_exec's edge moves (as the host consumes data) cannot be undone by a write computed from an older copy.
  * RAW connections (the firmware's own handshake) get no write at all.
  */
 export function tcbUpdate(tcb: HeldTcb, v: VerdictSigs) {
@@ -38,15 +39,16 @@ export function tcbUpdate(tcb: HeldTcb, v: VerdictSigs) {
   const moveTs = checked.land(tcb.ts_ok.bit(0)).land(v.ts_present).land(accepted).land(seqLeq(v.seq, tcb.rcv_nxt));
   const leaveFast = v.route.eq(Route.FW_SEG).land(tcb.rx_mode.eq(RxMode.FAST));
   const M = (f: WritableField, on: Sig) => mux(on, lit(bitOf(f), UInt(WRITABLE_FIELDS.length)), lit(0, UInt(WRITABLE_FIELDS.length)));
-  const mask = M('rcv_nxt', moveRcv).or(M('rcv_wnd', moveRcv)).or(M('snd_una', moveUna))
+  const mask = M('rcv_nxt', moveRcv).or(M('snd_una', moveUna))
     .or(M('snd_wnd', moveWnd)).or(M('snd_wl1', moveWnd)).or(M('snd_wl2', moveWnd)).or(M('max_snd_wnd', moveMax))
     .or(M('ts_recent', moveTs)).or(M('rx_mode', leaveFast));
   const rcvNxt = tcb.rcv_nxt.add(advance);
+  // RCV.WND after the segment, for the record (ack_gen advertises it): the edge minus the new RCV.NXT, floored at 0.
   const rcvWnd = mux(tcb.rcv_wnd.gt(advance), tcb.rcv_wnd.sub(advance), lit(0, UInt(32)));
   return {
     mask, needed: mask.ne(0) as Sig, moveRcv, moveUna,
     fields: {
-      rcv_nxt: rcvNxt, rcv_wnd: rcvWnd, snd_una: v.ack, snd_wnd: v.seg_wnd, snd_wl1: v.seq, snd_wl2: v.ack, max_snd_wnd: v.seg_wnd,
+      rcv_nxt: rcvNxt, snd_una: v.ack, snd_wnd: v.seg_wnd, snd_wl1: v.seq, snd_wl2: v.ack, max_snd_wnd: v.seg_wnd,
       ts_recent: v.ts_val, rx_mode: lit(RxMode.FIRMWARE, UInt(2)),
     },
     /** The fields after the segment. */

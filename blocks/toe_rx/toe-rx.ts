@@ -113,7 +113,7 @@ export const ToeRx = defineModule('toe_rx', (m, p: ToeRxParams) => {
   const held = {
     state: m.reg(UInt(4), { reset: 0, name: 'tcb_state' }),
     rcv_nxt: m.reg(UInt(32), { reset: 0, name: 'tcb_rcv_nxt' }),
-    rcv_wnd: m.reg(UInt(32), { reset: 0, name: 'tcb_rcv_wnd' }),
+    rcv_wnd: m.reg(UInt(32), { reset: 0, name: 'tcb_rcv_wnd' }), // RCV.WND at lookup (from rcv_adv, above)
     snd_una: m.reg(UInt(32), { reset: 0, name: 'tcb_snd_una' }),
     max_snd_wnd: m.reg(UInt(32), { reset: 0, name: 'tcb_max_snd_wnd' }),
     snd_wnd: m.reg(UInt(32), { reset: 0, name: 'tcb_snd_wnd' }),
@@ -154,7 +154,12 @@ export const ToeRx = defineModule('toe_rx', (m, p: ToeRxParams) => {
   (ctl.syn as Wire).set(flags.bit(1));
   (ctl.rst as Wire).set(flags.bit(2));
   (ctl.ack as Wire).set(flags.bit(4));
-  drive(segIn, found, ['rcv_nxt', 'rcv_wnd', 'snd_una', 'snd_nxt', 'snd_wnd', 'snd_wscale', 'snd_wl1', 'snd_wl2', 'max_snd_wnd']);
+  // RCV.WND from the advertised right edge (conn_table keeps RCV.NXT + RCV.WND): the edge minus RCV.NXT, zero when
+  // the edge is not ahead (the difference's sign bit; windows stay below 2^31).
+  const edgeAhead = (found.rcv_adv as Sig).sub(found.rcv_nxt as Sig);
+  const foundWnd = mux(edgeAhead.bit(31), lit(0, UInt(32)), edgeAhead).named('found_rcv_wnd');
+  (segIn.rcv_wnd as Wire).set(foundWnd);
+  drive(segIn, found, ['rcv_nxt', 'snd_una', 'snd_nxt', 'snd_wnd', 'snd_wscale', 'snd_wl1', 'snd_wl2', 'max_snd_wnd']);
 
   // The verdict's TCB writes.
   const v = verdict as unknown as Record<string, Sig>;
@@ -215,7 +220,7 @@ export const ToeRx = defineModule('toe_rx', (m, p: ToeRxParams) => {
     noConn.set(foundHit.lnot());
     index.set(found.index as Sig);
     route.set(Route.NO_CONN);
-    for (const [k, r] of Object.entries(held)) r.set(found[k] as Sig);
+    for (const [k, r] of Object.entries(held)) r.set(k === 'rcv_wnd' ? foundWnd : found[k] as Sig);
     phase.set(mux(foundHit, lit(Phase.CHECK, UInt(2)), lit(Phase.EMIT, UInt(2))));
   });
   when(checked, () => {

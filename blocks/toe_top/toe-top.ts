@@ -141,7 +141,13 @@ export const ToeTop = defineModule('toe_top', (m, params: Partial<ToeTopParams>)
   disp.rx_popped.data.set(rxBus.popped_data);
   disp.segs_queued_query.conn.set(exec.segs_queued_query.conn);
   exec.segs_queued_query.zero.set(disp.segs_queued_query.zero);
-  join(exec.learn, disp.learn, 'neighbour learning');
+  // Neighbours: learned from received frames, or entered by the host (NEIGH_* CSRs: an active open needs the
+  // peer's MAC before any frame from it; there is no ARP in hardware). The host's entry wins its cycle; a frame's
+  // learning lost that way comes again with the next frame.
+  const staticNeigh = csr.neigh_mac_hi_written;
+  exec.learn.valid.set(staticNeigh.lor(disp.learn.valid));
+  exec.learn.ip.set(mux(staticNeigh, csr.neigh_ip, disp.learn.ip));
+  exec.learn.mac.set(mux(staticNeigh, csr.neigh_mac_hi.zext(48).shl(32).or(csr.neigh_mac_lo.zext(48)), disp.learn.mac));
 
   // ---- cmd_exec's other partners.
   exec.local_ip.set(localIp);
@@ -177,8 +183,9 @@ export const ToeTop = defineModule('toe_top', (m, params: Partial<ToeTopParams>)
   exec.rx_read.conn.set(host.rx_read.conn);
   exec.rx_read.len.set(host.rx_read.len.zext(exec.rx_read.len.width));
 
-  host.eof_notify.valid.set(false);
-  host.eof_notify.conn.set(0);
+  // The peer's FIN consumed (DELIVER with fin): the host's end of stream, after the data before it.
+  host.eof_notify.valid.set(exec.eof_notify.valid);
+  host.eof_notify.conn.set(exec.eof_notify.conn);
 
   // ---- The send pool: tx_engine's alone.
   share(m, { name: 'tx_alloc', target: txPool.alloc, clients: [txe.skb_alloc], echoes: ['id'] });

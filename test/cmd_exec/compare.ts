@@ -17,7 +17,9 @@ export function modelFor(o: RunOpts, res: RunResult, make: (cfg: ConstructorPara
   for (const j of res.timeline) {
     if ('cmd' in j) model.exec(j.cmd, j.from);
     else if ('read' in j) model.rxRead(j.read.conn, j.read.len);
-    else if ('take' in j) model.serveWindow(j.take);
+    else if ('take' in j) model.takeWindow(j.take);
+    else if ('serve' in j) model.serveWindow(j.serve);
+    else if ('fast' in j) model.fastPath(j.fast.conn, j.fast.len);
     else model.forgetConsumed(j.clear);
   }
   for (const e of o.timerEvents ?? []) model.timerEvent(e.kind);
@@ -35,6 +37,9 @@ export function expectMatches(res: RunResult, model: CmdExecModel): void {
   expect(sorted(res.tcbs)).toEqual(sorted(model.tcbs));
   // Every consumed byte was served (the RTL serves them between commands) or forgotten with its connection.
   expect([...model.consumed.keys()]).toEqual([]);
+  expect(model.idle).toBe(true);
+  // End of stream reaches host_glue only after the enqueue before it was answered.
+  expect(res.eofEarly).toEqual([]);
   for (const [c, n] of Object.entries(res.counters)) expect([c, n]).toEqual([c, model.counters[c as keyof typeof model.counters] ?? 0]);
 }
 

@@ -3,17 +3,23 @@
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { simBackends } from '../backends.ts';
 import { NO_SKB, RxMode, TcbField, command, type FwCommand } from '../../firmware/api.ts';
-import { freshTcb, type TcbFields } from '../../blocks/conn_table/tcb.ts';
+import { freshTcb, rcvWindow, type TcbFields } from '../../blocks/conn_table/tcb.ts';
 import { INSERT_DEFAULTS } from '../../blocks/cmd_exec/params.ts';
 import { CmdExecModel } from './model.ts';
 import { BROADCAST, expectMatches, expectTimerEvents, modelFor } from './compare.ts';
 import { openSim, run, type RunOpts, type RunResult } from './driver.ts';
 
 const PEER = 0x0a000002, MAC = 0x02bb00000002n;
-const tcb = (conn: number, f: Partial<TcbFields> = {}): [number, TcbFields] => [conn, {
-  ...freshTcb({ local_ip: 0x0a000001, remote_ip: PEER, local_port: 5000, remote_port: 1000 + conn }), ...INSERT_DEFAULTS,
-  rcv_nxt: 1000, rcv_wnd: 500, snd_nxt: 7000, remote_mac: Number(MAC), ...f,
-}];
+/** A connection's TCB; `rcv_wnd` (default 500) places the advertised edge: rcv_adv = rcv_nxt + rcv_wnd. */
+const tcb = (conn: number, { rcv_wnd = 500, ...f }: Partial<TcbFields> & { rcv_wnd?: number } = {}): [number, TcbFields] => {
+  const t: TcbFields = {
+    ...freshTcb({ local_ip: 0x0a000001, remote_ip: PEER, local_port: 5000, remote_port: 1000 + conn }), ...INSERT_DEFAULTS,
+    rcv_nxt: 1000, snd_nxt: 7000, remote_mac: Number(MAC), ...f,
+  };
+  return [conn, { ...t, rcv_adv: f.rcv_adv ?? (t.rcv_nxt + rcv_wnd) >>> 0 }];
+};
+/** RCV.WND of a connection after the run (rcv_adv - rcv_nxt, floored at 0). */
+const wndOf = (res: RunResult, conn: number) => { const t = res.tcbs.get(conn); return t && rcvWindow(t); };
 
 describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
   let sim: Awaited<ReturnType<typeof openSim>>;
@@ -59,13 +65,15 @@ describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
     expect(res.tcbs.get(2)!.remote_port).toBe(1);
   });
 
-  it('TCB_WRITE RCV_NXT keeps the advertised edge, closes the window in RAW mode and past the edge', async () => {
+  it('TCB_WRITE RCV_NXT keeps the advertised edge, closes the window in RAW mode and past the edge (also across the wrap)', async () => {
     const w = (conn: number, value: number) => command('TCB_WRITE', { conn, field: TcbField.RCV_NXT, value });
+    const wrap = { rcv_nxt: 0xffffff00, rcv_wnd: 0x200 }; // edge 0x100, past 2^32
     const res = await go({
-      rx: [w(1, 1200), w(2, 1200), w(3, 1600), w(4, 900)], tx: [],
-      tcbs: new Map([tcb(1), tcb(2, { rx_mode: RxMode.RAW }), tcb(3), tcb(4)]),
+      rx: [w(1, 1200), w(2, 1200), w(3, 1600), w(4, 900), w(5, 0x80), w(6, 0x180), w(7, 0xffffff80)], tx: [],
+      tcbs: new Map([tcb(1), tcb(2, { rx_mode: RxMode.RAW }), tcb(3), tcb(4), tcb(5, wrap), tcb(6, wrap), tcb(7, { ...wrap, rx_mode: RxMode.RAW })]),
     });
-    expect([1, 2, 3, 4].map((c) => [res.tcbs.get(c)!.rcv_nxt, res.tcbs.get(c)!.rcv_wnd])).toEqual([[1200, 300], [1200, 0], [1600, 0], [900, 600]]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((c) => [res.tcbs.get(c)!.rcv_nxt, res.tcbs.get(c)!.rcv_adv, wndOf(res, c)])).toEqual([
+      [1200, 1500, 300], [1200, 1200, 0], [1600, 1600, 0], [900, 1500, 600], [0x80, 0x100, 0x80], [0x180, 0x180, 0], [0xffffff80, 0xffffff80, 0]]);
   });
 
   it('TCB_WRITE: every field, clamps, refusals (bad field, values too wide, FAST with segments queued, SQ_BASE to tx_engine)', async () => {
@@ -106,8 +114,35 @@ describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
     expect(res.logs.meta).toEqual([{ id: 10, len: 20, seq: 1000, csum: 10 }, { id: 13, len: 10, seq: 1000, csum: 0 }]);
     expect(res.logs.q).toEqual([{ op: 0, conn: 1, dir: 1, id: 10 }, { op: 0, conn: 2, dir: 1, id: 13 }]);
     expect(res.logs.free).toEqual([11, 12, 14]);
-    expect([res.tcbs.get(1)!.rcv_nxt, res.tcbs.get(1)!.rcv_wnd, res.tcbs.get(2)!.rcv_nxt, res.tcbs.get(2)!.rcv_wnd]).toEqual([1021, 479, 1011, 489]);
+    expect([res.tcbs.get(1)!.rcv_nxt, wndOf(res, 1), res.tcbs.get(2)!.rcv_nxt, wndOf(res, 2)]).toEqual([1021, 479, 1011, 489]);
+    expect([res.tcbs.get(1)!.rcv_adv, res.tcbs.get(2)!.rcv_adv]).toEqual([1500, 1500]); // the edge stays
+    // End of stream: conn 1's FIN (once), conn 2's data + FIN (after its enqueue's response: expectMatches).
+    expect(res.logs.eof).toEqual([1, 2]);
     expect(res.counters).toMatchObject({ deliver_refused_count: 1, no_conn_count: 1, bad_field_count: 1 });
+  });
+
+  it('eof_notify: one pulse per consumed FIN, after its enqueue\'s response, under backpressure and with refused enqueues', async () => {
+    const d = (conn: number, skb: number, seq: number, len: number, fin = 1) => command('DELIVER', { conn, skb, seq, len, fin });
+    const rx = [
+      d(1, 10, 1000, 30), // data + FIN: enqueue, then EOF
+      d(1, 11, 1000, 30), // again (RCV.NXT 1031 now): old data freed, no EOF
+      d(2, NO_SKB, 1000, 0), // FIN alone at RCV.NXT: EOF, no enqueue
+      d(3, 12, 1010, 20), // FIN beyond RCV.NXT: refused, no EOF
+      d(4, NO_SKB, 1000, 10), // FIN after bytes we do not have (no skb): not consumed, no EOF
+      d(5, 13, 990, 20, 0), // data without FIN: no EOF
+      d(70, 14, 1000, 5), // conn out of range: no EOF
+    ];
+    const tcbs = new Map([1, 2, 3, 4, 5].map((c) => tcb(c)));
+    for (const [readyP, qError, qLatency] of [[0.15, 0, 2], [1, 0, 2], [0.5, 3, 2], [1, 0, 8]] as const) {
+      const res = await go({ rx, tx: [], tcbs, readyP, qError: qError || undefined, qLatency, seed: 11 });
+      expect(res.logs.eof).toEqual([1, 2]);
+      expect(res.eofEarly).toEqual([]);
+    }
+    // A model that never reports end of stream fails the comparison.
+    class NoEof extends CmdExecModel { override exec(c: FwCommand | bigint, from: 'rx' | 'tx') { super.exec(c, from); this.logs.eof.length = 0; } }
+    const o: RunOpts = { rx, tx: [], tcbs };
+    const res = await run(sim, o);
+    expect(() => expectMatches(res, modelFor(o, res, (cfg) => new NoEof(cfg)))).toThrow();
   });
 
   it('TX_SEG / TX_SYN / TX_RST / SQ_RELEASE to tx_engine, SND.NXT following; TX_ACK and SACK_SET to ack_gen', async () => {
@@ -125,7 +160,7 @@ describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
       tx: [], tcbs: new Map([tcb(1, { sack_mode: 1 }), tcb(2, { rcvbuf: 100000, rcv_nxt: 900 })]), learn: [[PEER, MAC]],
     });
     expect(res.logs.txr.map((t) => [t.kind, t.snd_nxt])).toEqual([[0, 7101], [0, 7101], [1, 7000], [2, -1], [3, -1]]);
-    expect(res.tcbs.get(2)!.rcv_wnd).toBe(65535);
+    expect([res.tcbs.get(2)!.rcv_adv, wndOf(res, 2)]).toEqual([900 + 65535, 65535]);
     expect(res.logs.ack.map((a) => [a.event, a.sack_count, a.seg_len])).toEqual([[7, 1, 0], [7, 0, 0], [0, 0, 536], [4, 0, 0]]);
     expect(res.counters).toMatchObject({ unknown_neighbour_count: 1, bad_field_count: 2 });
   });
@@ -169,7 +204,7 @@ describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
     // The first command (an SKB_FREE) waits 60 cycles for skb_free_ready, so every pulse before that lands in one take.
     const hold = { rx: [command('SKB_FREE', { skb: 5 })], stallCycles: 60 };
     const pulses = (xs: [number, number][], from = 2) => xs.map(([conn, len], i) => ({ at: from + i, conn, len }));
-    const windows = (res: RunResult, conns: number[]) => conns.map((c) => res.tcbs.get(c)?.rcv_wnd);
+    const windows = (res: RunResult, conns: number[]) => conns.map((c) => wndOf(res, c));
 
     it('grows rcv_wnd up to rcvbuf and posts WND_OPEN by the model rule; skips, counts and ignores what it must', async () => {
       const res = await go({
@@ -192,9 +227,24 @@ describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
       expect(res.counters).toMatchObject({ wnd_no_conn_count: 1, rx_read_bad_conn_count: 2, bad_conn_count: 0 });
     });
 
-    it('saturates a connection\'s sum at 2^32 - 1', async () => {
-      const res = await go({ ...hold, tx: [], tcbs: new Map([tcb(1, { rcv_wnd: 0, rcvbuf: 0xffffffff })]), reads: pulses([[1, 0xffffffff], [1, 0xffffffff]]) });
-      expect(res.tcbs.get(1)!.rcv_wnd).toBe(0xffffffff);
+    it('saturates a connection\'s sum at 2^32 - 1; opens at most 2^30 (RFC 7323), so the edge stays less than 2^31 ahead', async () => {
+      // 0xffffffff + 2 wrapping would be 1 byte.
+      const res = await go({ ...hold, tx: [], tcbs: new Map([tcb(1, { rcv_wnd: 0, rcvbuf: 0xffffffff })]), reads: pulses([[1, 0xffffffff], [1, 2]]) });
+      expect(wndOf(res, 1)).toBe(2 ** 30);
+    });
+
+    it('fast-path RCV.NXT moves between a window job\'s READ and WRITE are kept (the edge moves, not the window); also across the wrap', async () => {
+      // The jobs start when the stalled SKB_FREE ends (cycle 60); toe_rx's update port moves RCV.NXT every cycle around them.
+      const fast = Array.from({ length: 80 }, (_, i) => ({ at: 50 + i, conn: 1 + (i % 2), len: 5 }));
+      const t1 = tcb(1, { rx_mode: RxMode.FAST }), t2 = tcb(2, { rx_mode: RxMode.FAST, rcv_nxt: 0xffffff00, rcv_wnd: 0x200 });
+      const res = await go({ ...hold, tx: [], tcbs: new Map([t1, t2]), fast, reads: pulses([[1, 1000], [2, 1000]]) });
+      expect(res.raced).toBeGreaterThan(0);
+      for (const [c, t] of [t1, t2]) {
+        // RCV.NXT has all 40 segments; the edge moved right by exactly the consumed bytes (a whole-window write from the
+        // READ's copy would have undone the segments between the READ and the WRITE: window 500 + 1000).
+        expect(res.tcbs.get(c)).toMatchObject({ rcv_nxt: (t.rcv_nxt + 200) >>> 0, rcv_adv: (t.rcv_adv + 1000) >>> 0 });
+        expect(wndOf(res, c)).toBe((c === 1 ? 500 : 0x200) + 1000 - 200);
+      }
     });
 
     it('CONN_DELETE forgets the bytes consumed before conn_table deleted the connection', async () => {

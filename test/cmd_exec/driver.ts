@@ -35,12 +35,22 @@ export interface RunOpts {
   seed?: number;
   /** Every sink (and conn_table) holds ready low for this many cycles first. */
   stallCycles?: number;
+  /**
+   * Cycles from an accepted skb_q request to its response (skb_manager's is 2; longer checks that nothing in cmd_exec
+   * relies on it, e.g. eof_notify waiting for its enqueue's response rather than for a fixed time).
+   */
+  qLatency?: number;
   /** The skb manager answers enqueues with this error code (a refused enqueue). */
   qError?: number;
   localIp?: number;
   localMac?: bigint;
   /** host_glue's rx_read pulses (conn, len) at loop cycle `at` (one per cycle, ascending). */
   reads?: { at: number; conn: number; len: number }[];
+  /**
+   * toe_rx's fast path as the testbench's conn_table sees it: at loop cycle `at`, RCV.NXT of `conn` moves by `len`
+   * (a masked write of rcv_nxt only, as toe_rx's update port does), whatever cmd_exec is doing (ascending `at`).
+   */
+  fast?: { at: number; conn: number; len: number }[];
 }
 
 /**
@@ -51,6 +61,8 @@ export type Job =
   | { cmd: FwCommand | bigint; from: 'rx' | 'tx' }
   | { read: { conn: number; len: number } }
   | { take: number }
+  | { serve: number }
+  | { fast: { conn: number; len: number } }
   | { clear: number };
 
 export interface RunResult {
@@ -62,6 +74,10 @@ export interface RunResult {
   tcbs: Map<number, TcbFields>;
   counters: Record<CounterName, number>;
   timerEvents: { to: 'rx' | 'tx'; conn: number; timer: number }[];
+  /** eof_notify pulses that came before (or with) a response to an enqueue of their connection: none allowed. */
+  eofEarly: number[];
+  /** Window jobs whose connection's RCV.NXT the fast path moved between the job's READ and its WRITE. */
+  raced: number;
   cycles: number;
 }
 
@@ -95,6 +111,12 @@ export async function run(sim: Sim, o: RunOpts): Promise<RunResult> {
   const qResp: { at: number; f: Record<string, number> }[] = [];
   let cycle = 0, idle = 0;
   const reads = [...(o.reads ?? [])];
+  const fast = [...(o.fast ?? [])];
+  const eofEarly: number[] = [];
+  let wndReadPending = false; // a window job's READ requested, not yet accepted by conn_table
+  let served: { conn: number; at: number } | undefined; // a window job's READ taken, its WRITE (if any) not yet
+  let raced = 0;
+  const fastAt: { at: number; conn: number }[] = [];
   // (cycle, rank, job): sorted at the end. In one cycle a take or clear comes before that cycle's pulse (a take at
   // cycle T holds the pulses of cycles < T; a clear at X drops those of cycles < X).
   const stamped: { at: number; rank: number; job: Job }[] = [];
@@ -120,6 +142,14 @@ export async function run(sim: Sim, o: RunOpts): Promise<RunResult> {
     const rd = reads[0]?.at === cycle ? reads.shift() : undefined;
     P('rx_read_valid', rd !== undefined);
     if (rd) { P('rx_read_conn', rd.conn); P('rx_read_len', rd.len); stamped.push({ at: cycle, rank: 2, job: { read: { conn: rd.conn, len: rd.len } } }); }
+    // toe_rx's update port: RCV.NXT only, applied before a READ conn_table takes in the same cycle.
+    while (fast[0]?.at === cycle) {
+      const f = fast.shift()!;
+      const t = tcbs.get(f.conn);
+      if (t) t.rcv_nxt = (t.rcv_nxt + f.len) >>> 0;
+      stamped.push({ at: cycle, rank: 3, job: { fast: { conn: f.conn, len: f.len } } });
+      fastAt.push({ at: cycle, conn: f.conn });
+    }
     P('segs_queued_query_zero', !(o.busy?.has(N('segs_queued_query_conn')) ?? false));
 
     // ---- transfers this cycle
@@ -137,6 +167,21 @@ export async function run(sim: Sim, o: RunOpts): Promise<RunResult> {
     // taken 2 cycles before is a window job, whose take was in that cycle (IDLE, then WND_TAKE).
     if (N('ct_cmd_valid') && !ctHeld && N('ct_cmd_op') === ConnOp.READ && !accepted.has(cycle - 2)) {
       stamped.push({ at: cycle - 2, rank: 0, job: { take: N('ct_cmd_index') } });
+      wndReadPending = true;
+    }
+    // The job computes from the TCB conn_table reads when it takes the READ (toe_rx may move RCV.NXT before that).
+    if (wndReadPending && N('ct_cmd_valid') && ctReady) {
+      stamped.push({ at: cycle, rank: 4, job: { serve: N('ct_cmd_index') } });
+      wndReadPending = false;
+      served = { conn: N('ct_cmd_index'), at: cycle };
+    } else if (served && N('ct_cmd_valid') && ctReady) {
+      if (N('ct_cmd_op') === ConnOp.WRITE && fastAt.some((f) => f.conn === served!.conn && f.at > served!.at)) raced++;
+      served = undefined;
+    }
+    if (N('eof_notify_valid')) {
+      const conn = N('eof_notify_conn');
+      logs.eof.push(conn);
+      if (qResp.some((q) => q.at >= cycle && q.f.op === 0 && q.f.conn === conn)) eofEarly.push(conn);
     }
     if (fire('timer_evt')) { tevs.shift(); any = true; }
     if (fire('timer_cmd')) logs.timer.push({ op: N('timer_cmd_op'), conn: N('timer_cmd_conn'), kind: N('timer_cmd_kind'), timeout: N('timer_cmd_timeout') });
@@ -174,7 +219,7 @@ export async function run(sim: Sim, o: RunOpts): Promise<RunResult> {
       if (op === 0 && o.qError) f = { op, conn, dir, id, empty: 0, count: q.length, error: o.qError };
       else if (op === 0) { q.push(id); queues.set(key, q); f = { op, conn, dir, id, empty: 0, count: q.length, error: 0 }; }
       else { const h = q.shift(); f = { op, conn, dir, id: h ?? 0, empty: h === undefined ? 1 : 0, count: q.length, error: 0 }; }
-      qResp.push({ at: cycle + 2, f });
+      qResp.push({ at: cycle + (o.qLatency ?? 2), f });
     }
     if (N('ct_resp_valid') && N('ct_resp_ready')) {
       if (ctResp!.op === ConnOp.DELETE && ctResp!.status === ConnStatus.OK) stamped.push({ at: cycle, rank: 0, job: { clear: Number(ctResp!.index) } });
@@ -185,14 +230,14 @@ export async function run(sim: Sim, o: RunOpts): Promise<RunResult> {
     else if (ctWait > 0) ctWait--;
 
     sim.step(1);
-    const quiet = !stalled && reads.length === 0 && rxQ.length === 0 && txQ.length === 0 && tevs.length === 0 && ctResp === undefined && qResp.every((q) => q.at < cycle);
+    const quiet = !stalled && reads.length === 0 && fast.length === 0 && rxQ.length === 0 && txQ.length === 0 && tevs.length === 0 && ctResp === undefined && qResp.every((q) => q.at < cycle);
     idle = quiet && !any ? idle + 1 : 0;
     // Quiet for longer than the consumed-bytes pointer takes to come round the 64 connections.
     if (quiet && idle > 110) break;
   }
   const counters = Object.fromEntries(COUNTERS.map((c) => [c, N(c)])) as Record<CounterName, number>;
   const timeline = stamped.sort((a, b) => a.at - b.at || a.rank - b.rank).map((x) => x.job);
-  return { logs, order, timeline, tcbs, counters, timerEvents: timerOut, cycles: cycle };
+  return { logs, order, timeline, tcbs, counters, timerEvents: timerOut, eofEarly, raced, cycles: cycle };
 }
 
 /** conn_table's firmware port with insertAt semantics (indexFromCmd): applies the command, returns the response. */

@@ -1,7 +1,7 @@
 // A TS reference model of cmd_exec: Toe.exec's semantics (sim/toe_model/toe.ts) on cmd_exec's ports. Given the
 // commands in the order the RTL took them, it predicts what each output port carries and the counters.
 import { NO_SKB, TcbField, type FwCommand } from '../../firmware/api.ts';
-import { fieldMask, freshTcb, maskedFields, type TcbFields, type WritableField } from '../../blocks/conn_table/tcb.ts';
+import { fieldMask, freshTcb, maskedFields, rcvWindow, type TcbFields, type WritableField } from '../../blocks/conn_table/tcb.ts';
 import { INSERT_DEFAULTS, TIMER_KIND_OF_ID, type CounterName } from '../../blocks/cmd_exec/params.ts';
 
 export interface Logs {
@@ -17,13 +17,15 @@ export interface Logs {
   sqBase: { conn: number; value: number }[];
   mail: { to: 'rx' | 'tx'; conn: number; msg: number; arg: number }[];
   wndOpen: { conn: number; rcv_wnd: number }[];
+  /** eof_notify pulses: a DELIVER consumed the connection's FIN. */
+  eof: number[];
 }
 /** What the testbench compares of a tx_engine request. */
 export interface Txr {
   kind: number; conn: number; seq: number; ack: number; len: number; flags: number; upto: number;
   remote_mac: number; local_ip: number; remote_ip: number; remote_port: number; snd_nxt: number; rcv_wnd: number;
 }
-export const emptyLogs = (): Logs => ({ txr: [], sqDelete: [], hreq: [], ack: [], sack: [], timer: [], free: [], q: [], meta: [], sqBase: [], mail: [], wndOpen: [] });
+export const emptyLogs = (): Logs => ({ txr: [], sqDelete: [], hreq: [], ack: [], sack: [], timer: [], free: [], q: [], meta: [], sqBase: [], mail: [], wndOpen: [], eof: [] });
 
 const seqGt = (a: number, b: number) => { const d = (a - b) >>> 0; return d !== 0 && d < 0x80000000; };
 const u32 = (x: number) => x >>> 0;
@@ -41,6 +43,8 @@ export class CmdExecModel {
   segsQueued = new Map<number, number>();
   /** Bytes the host consumed per connection (rx_read), not yet served by a window job. */
   readonly consumed = new Map<number, number>();
+  /** A window job's bytes, taken (WND_TAKE) and not yet served (its TCB READ). */
+  private taken: { conn: number; bytes: number } | undefined;
   constructor(readonly cfg: ModelCfg) {}
 
   /** host_glue's rx_read pulse: a conn out of range is counted; 0 bytes are nothing; the sum saturates at 2^32 - 1. */
@@ -52,31 +56,53 @@ export class CmdExecModel {
   /** A CONN_DELETE that conn_table carried out: the connection's consumed bytes are forgotten. */
   forgetConsumed(conn: number): void { this.consumed.delete(conn); }
 
-  /**
-   * A window job: rcv_wnd = min(rcv_wnd + consumed, rcvbuf) (never shrinking), and WND_OPEN by Toe.maybeWindowOpen's
-   * rule (grew by at least min(rcvbuf / 2, rcv_mss) and at least doubled; not in RAW mode).
-   */
-  serveWindow(conn: number): void {
+  /** A window job takes a connection's consumed bytes (they stop accumulating). */
+  takeWindow(conn: number): void {
     const bytes = this.consumed.get(conn);
     if (bytes === undefined) throw new Error(`window job for connection ${conn}, which has no consumed bytes`);
+    if (this.taken) throw new Error('two window jobs at once');
     this.consumed.delete(conn);
+    this.taken = { conn, bytes };
+  }
+
+  /**
+   * The window job, as of its TCB READ: the window (rcv_adv - rcv_nxt) grows by the consumed bytes up to
+   * min(rcvbuf, 2^30), never shrinking; the edge moves right by the growth; WND_OPEN by Toe.maybeWindowOpen's rule
+   * (grew by at least min(rcvbuf / 2, rcv_mss) and at least doubled; not in RAW mode).
+   */
+  serveWindow(conn: number): void {
+    if (this.taken?.conn !== conn) throw new Error(`window job READ for connection ${conn} without its take`);
+    const { bytes } = this.taken;
+    this.taken = undefined;
     const t = this.tcbs.get(conn);
     if (!t) return this.count('wnd_no_conn_count');
-    const old = t.rcv_wnd;
+    const old = rcvWindow(t);
     const wnd = this.newWindow(old, bytes, t.rcvbuf);
     if (wnd !== old && t.rx_mode !== 2 && this.opens(old, wnd, t)) this.logs.wndOpen.push({ conn, rcv_wnd: wnd });
-    t.rcv_wnd = wnd;
+    if (wnd !== old) t.rcv_adv = u32(t.rcv_nxt + wnd);
   }
+
+  /** A fast-path segment (toe_rx's update port) moved RCV.NXT of `conn` by `len`: only RCV.NXT is written. */
+  fastPath(conn: number, len: number): void {
+    const t = this.tcbs.get(conn);
+    if (t) t.rcv_nxt = u32(t.rcv_nxt + len);
+  }
+
+  /** Nothing taken and not served. */
+  get idle(): boolean { return this.taken === undefined; }
 
   /** Toe.maybeWindowOpen's test: worth telling the RX core. */
   protected opens(old: number, wnd: number, t: TcbFields): boolean { return wnd - old >= Math.min(t.rcvbuf >>> 1, t.rcv_mss) && wnd >= 2 * old; }
 
-  protected newWindow(old: number, bytes: number, rcvbuf: number): number { return old >= rcvbuf ? old : Math.min(old + bytes, rcvbuf); }
+  protected newWindow(old: number, bytes: number, rcvbuf: number): number {
+    const limit = Math.min(rcvbuf, 2 ** 30);
+    return old >= limit ? old : Math.min(old + bytes, limit);
+  }
 
   private txr(kind: number, conn: number, t: TcbFields, f: { seq: number; ack?: number; len?: number; flags: number }): Txr {
     return {
       kind, conn, seq: f.seq, ack: f.ack ?? 0, len: f.len ?? 0, flags: f.flags, upto: 0, remote_mac: t.remote_mac, local_ip: t.local_ip,
-      remote_ip: t.remote_ip, remote_port: t.remote_port, snd_nxt: t.snd_nxt, rcv_wnd: t.rcv_wnd,
+      remote_ip: t.remote_ip, remote_port: t.remote_port, snd_nxt: t.snd_nxt, rcv_wnd: rcvWindow(t),
     };
   }
 
@@ -125,13 +151,18 @@ export class CmdExecModel {
         const v = c.value;
         switch (c.field) {
           case TcbField.RCV_NXT: {
-            const edge = u32(t.rcv_nxt + t.rcv_wnd);
-            const wnd = t.rx_mode === 2 || seqGt(v, edge) ? 0 : u32(edge - v);
-            return this.write(c.conn, { rcv_nxt: v, rcv_wnd: wnd });
+            // The advertised edge stays (RAW, or RCV.NXT past it: the window closes at the new RCV.NXT).
+            const adv = t.rx_mode === 2 || seqGt(v, t.rcv_adv) ? v : t.rcv_adv;
+            return this.write(c.conn, { rcv_nxt: v, rcv_adv: adv });
           }
           case TcbField.SQ_BASE: L.sqBase.push({ conn: c.conn, value: v }); return;
           case TcbField.RX_MODE:
             if (v === 0 && (this.segsQueued.get(c.conn) ?? 0) > 0) return this.count('fast_refused_count');
+            if (t.rx_mode === 2 && v !== 2) {
+              // Leaving RAW (synchronised): the window opens to the receive buffer (the edge never moves left).
+              const open = (t.rcv_nxt + Math.min(t.rcvbuf, 2 ** 30)) >>> 0;
+              return this.write(c.conn, { rx_mode: v, rcv_adv: seqGt(open, t.rcv_adv) ? open : t.rcv_adv });
+            }
             return this.write(c.conn, { rx_mode: v });
           default: {
             const name = ({ 1: 'snd_una', 2: 'snd_nxt', 3: 'snd_wnd', 4: 'snd_wl1', 5: 'snd_wl2', 6: 'max_snd_wnd', 7: 'snd_wscale',
@@ -153,7 +184,7 @@ export class CmdExecModel {
         const end = u32(c.seq + 1);
         const old = { ...t };
         if (seqGt(end, old.snd_nxt)) t.snd_nxt = end;
-        if (c.flags & 0x10) { const edge = u32(c.ack + Math.min(old.rcvbuf, 0xffff)); t.rcv_wnd = seqGt(edge, old.rcv_nxt) ? u32(edge - old.rcv_nxt) : 0; }
+        if (c.flags & 0x10) { const edge = u32(c.ack + Math.min(old.rcvbuf, 0xffff)); t.rcv_adv = seqGt(edge, old.rcv_nxt) ? edge : old.rcv_nxt; }
         L.txr.push(this.txr(1, c.conn, t, { seq: c.seq, ack: c.ack, flags: c.flags }));
         return;
       }
@@ -208,9 +239,8 @@ export class CmdExecModel {
             nxt = end;
           } else L.free.push(c.skb);
         }
-        if (c.fin && nxt === end) nxt = u32(end + 1);
-        const adv = u32(nxt - rn);
-        if (adv !== 0) this.write(c.conn, { rcv_nxt: nxt, rcv_wnd: t.rcv_wnd > adv ? t.rcv_wnd - adv : 0 });
+        if (c.fin && nxt === end) { nxt = u32(end + 1); L.eof.push(c.conn); }
+        if (nxt !== rn) this.write(c.conn, { rcv_nxt: nxt, rcv_adv: seqGt(nxt, t.rcv_adv) ? nxt : t.rcv_adv });
         return;
       }
       case 'COPY_IN': L.hreq.push(13); return;

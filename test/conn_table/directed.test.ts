@@ -119,7 +119,7 @@ describe.each(simBackends())('conn_table directed (%s)', async (backend) => {
   it('shares the TCB write port fairly between firmware writes and datapath updates', () => {
     h.restart();
     h.run({ ops: inserts(distinct(4, 8)) });
-    const writes: FwOp[] = Array.from({ length: 60 }, (_, i) => ({ op: 'write', index: i % 4, mask: fieldMask(['rcv_wnd']), fields: { rcv_wnd: i } }));
+    const writes: FwOp[] = Array.from({ length: 60 }, (_, i) => ({ op: 'write', index: i % 4, mask: fieldMask(['rcv_adv']), fields: { rcv_adv: i } }));
     const upds = Array.from({ length: 120 }, (_, i) => ({ index: i % 4, mask: fieldMask(['rcv_nxt', 'snd_una']), fields: { rcv_nxt: i, snd_una: i } }));
     const r = h.run({ ops: writes, upds });
     // A write takes 3 cycles (IDLE, ACCESS, RESP); alternation costs the updates at most one cycle per write.

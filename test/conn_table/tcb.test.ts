@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   KEY_FIELDS, MASK_BITS, Tcb, TcbState, WRITABLE_FIELDS, applyMask, decodeTcb, encodeTcb, fieldMask, freshTcb, maskedFields,
-  tcbFromWord, tcbWord, type TcbFields,
+  rcvWindow, tcbFromWord, tcbWord, type TcbFields,
 } from '../../blocks/conn_table/tcb.ts';
 import { bucketOf } from '../../blocks/conn_table/hash.ts';
 import { ConnStatus, connTableDefaults, geometry } from '../../blocks/conn_table/params.ts';
@@ -16,7 +16,7 @@ const fieldsArb: fc.Arbitrary<TcbFields> = fc.record(Object.fromEntries(Tcb.fiel
 describe('conn_table TCB layout', () => {
   it('is 80 bytes with every RFC 9293 field and the TOE\'s own, each owning whole bytes (masks map to byte enables)', () => {
     expect(Tcb.bytes).toBe(80);
-    for (const f of ['state', 'snd_una', 'snd_nxt', 'snd_wnd', 'snd_wl1', 'snd_wl2', 'iss', 'rcv_nxt', 'rcv_wnd', 'irs',
+    for (const f of ['state', 'snd_una', 'snd_nxt', 'snd_wnd', 'snd_wl1', 'snd_wl2', 'iss', 'rcv_nxt', 'rcv_adv', 'irs',
       'snd_wscale', 'rcv_wscale', 'mss', 'ts_recent', 'ts_ok', 'sack_ok', 'max_snd_wnd', 'rx_mode', 'sack_mode', 'rcv_mss',
       'rcvbuf', 'remote_mac', ...KEY_FIELDS]) {
       expect(Tcb.fields.some((x) => x.name === f), f).toBe(true);
@@ -33,6 +33,13 @@ describe('conn_table TCB layout', () => {
     expect(TcbState.TIME_WAIT).toBe(10);
     expect(MASK_BITS).toBe(22);
     expect(WRITABLE_FIELDS.some((f) => (KEY_FIELDS as readonly string[]).includes(f))).toBe(false);
+  });
+
+  it('keeps the advertised right edge, not the window: RCV.WND = rcv_adv - rcv_nxt, wrap-aware, floored at 0', () => {
+    expect(Tcb.fields.some((f) => f.name === ('rcv_wnd' as string))).toBe(false);
+    const w = (rcv_nxt: number, rcv_adv: number) => rcvWindow({ rcv_nxt, rcv_adv });
+    expect([w(1000, 1500), w(1500, 1500), w(1600, 1500), w(0xffffff00, 0x100), w(0x100, 0xffffff00), w(0, 2 ** 31 - 1), w(0, 2 ** 31)])
+      .toEqual([500, 0, 0, 0x200, 0, 2 ** 31 - 1, 0]);
   });
 
   it('encodes and decodes every field (bytes and the 512-bit word the RTL stores)', () => {

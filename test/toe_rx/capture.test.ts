@@ -9,6 +9,7 @@ import { simBackends } from '../backends.ts';
 import { ToeRxHarness } from './driver.ts';
 import { captureAvailable, loadCapture, pcapPath, planCapture, TRANSFER } from './capture.ts';
 import { recordDiffs } from './expect.ts';
+import { rcvWindow } from '../../blocks/conn_table/tcb.ts';
 
 if (!captureAvailable) console.log(`skipping the toe_rx capture test: ${pcapPath} not found (../shared is optional)`);
 
@@ -42,9 +43,9 @@ describe.skipIf(!captureAvailable).each(simBackends())('toe_rx on the Linux capt
     const tcb = t.read(index);
     const f = p.final;
     expect(tcb.rcv_nxt).toBe(seqAdd(p.isn, 1 + TRANSFER + 1));
-    expect({ rcv_nxt: tcb.rcv_nxt, rcv_wnd: tcb.rcv_wnd, snd_una: tcb.snd_una, snd_nxt: tcb.snd_nxt, snd_wnd: tcb.snd_wnd,
+    expect({ rcv_nxt: tcb.rcv_nxt, rcv_adv: tcb.rcv_adv, rcv_wnd: rcvWindow(tcb), snd_una: tcb.snd_una, snd_nxt: tcb.snd_nxt, snd_wnd: tcb.snd_wnd,
       snd_wl1: tcb.snd_wl1, snd_wl2: tcb.snd_wl2, max_snd_wnd: tcb.max_snd_wnd })
-      .toEqual({ rcv_nxt: f.rcvNxt, rcv_wnd: f.rcvWnd, snd_una: f.sndUna, snd_nxt: f.sndNxt, snd_wnd: f.sndWnd,
+      .toEqual({ rcv_nxt: f.rcvNxt, rcv_adv: f.rightEdge, rcv_wnd: f.rcvWnd, snd_una: f.sndUna, snd_nxt: f.sndNxt, snd_wnd: f.sndWnd,
         snd_wl1: f.sndWl1, snd_wl2: f.sndWl2, max_snd_wnd: f.maxSndWnd });
     expect(tcb.snd_una).toBe(tcb.snd_nxt);
 

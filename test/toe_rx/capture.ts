@@ -1,6 +1,6 @@
 // The Linux capture (../shared/pcaps/linux-tcp-200k-transfer.pcap) as ToeRx sees it on the receiving host:
 // the frames that arrive there, in batches between the receiver's own transmissions (after which the firmware
-// writes the TCB fields its sending moves: SND.NXT and the advertised window), with the reference verdicts of
+// writes the TCB fields its sending moves: SND.NXT and the advertised right edge), with the reference verdicts of
 // the seq_check replay (test/seq_check/replay.ts).
 import { RxMode } from '../../firmware/api.ts';
 import { existsSync, readFileSync } from 'node:fs';
@@ -51,7 +51,7 @@ export function loadCapture(): { raw: Uint8Array[]; frames: TcpFrame[] } {
 }
 
 const tcbFieldsOf = (t: ReceiverTcb): Partial<TcbFields> => ({
-  rcv_nxt: t.rcvNxt, rcv_wnd: t.rcvWnd, snd_una: t.sndUna, snd_nxt: t.sndNxt, snd_wnd: t.sndWnd,
+  rcv_nxt: t.rcvNxt, rcv_adv: t.rightEdge, snd_una: t.sndUna, snd_nxt: t.sndNxt, snd_wnd: t.sndWnd,
   snd_wscale: t.sndWscale, rcv_wscale: t.rcvWscale, snd_wl1: t.sndWl1, snd_wl2: t.sndWl2, max_snd_wnd: t.maxSndWnd,
 });
 
@@ -74,7 +74,7 @@ export function planCapture(raw: Uint8Array[], frames: TcpFrame[]): Plan {
     if (isSyn(f)) return;
     if (!incoming(f)) { tcb.sent(f.tcp as TcpHeader, f.payload.length); sent = true; return; }
     if (!plan.batches.length) plan.initial = tcbFieldsOf(tcb);
-    else if (sent) plan.batches.push({ write: { rcv_wnd: tcb.rcvWnd, snd_nxt: tcb.sndNxt }, frames: [] });
+    else if (sent) plan.batches.push({ write: { rcv_adv: tcb.rightEdge, snd_nxt: tcb.sndNxt }, frames: [] });
     if (!plan.batches.length) plan.batches.push({ frames: [] });
     sent = false;
     plan.batches.at(-1)!.frames.push(raw[i]!);

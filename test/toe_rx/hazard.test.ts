@@ -17,7 +17,8 @@ import { itemDiffs } from './expect.ts';
 function chain(n: number, seed: number, maxLen = 40) {
   const r = rng(seed);
   const tuple = tupleOf(0);
-  const tcb = { ...randomTcb(r, tuple), rcv_wnd: 60000, snd_nxt: 0 };
+  const base = randomTcb(r, tuple);
+  const tcb = { ...base, rcv_adv: seqAdd(base.rcv_nxt, 60000), snd_nxt: 0 };
   tcb.snd_nxt = seqAdd(tcb.snd_una, 10 * n);
   const segs: SegIn[] = [];
   let seq = tcb.rcv_nxt;

@@ -5,7 +5,7 @@ import { checkSegment, type SegCase, type SegVerdict } from '../../sim/tcp/seq-c
 import { SeqVerdict } from '../../blocks/seq_check/interface.ts';
 import { Route } from '../../blocks/toe_rx/route.ts';
 import { RxMode } from '../../firmware/api.ts';
-import { freshTcb, type TcbFields, type Tuple } from '../../blocks/conn_table/tcb.ts';
+import { freshTcb, rcvWindow, type TcbFields, type Tuple } from '../../blocks/conn_table/tcb.ts';
 
 export interface SegIn { seq: number; ack: number; len: number; wnd: number; syn: boolean; ack_flag: boolean; fin: boolean; rst: boolean }
 
@@ -62,7 +62,7 @@ export class ToeRxModel {
     c.before = { ...c.tcb };
     const sc: SegCase = {
       tag: 0, seq: s.seq, ack: s.ack, len: s.len, wnd: s.wnd, ctl_syn: s.syn, ctl_ack: s.ack_flag, ctl_fin: s.fin, ctl_rst: s.rst,
-      rcv_nxt: t.rcv_nxt, rcv_wnd: t.rcv_wnd, snd_una: t.snd_una, snd_nxt: t.snd_nxt, snd_wnd: t.snd_wnd, snd_wscale: t.snd_wscale,
+      rcv_nxt: t.rcv_nxt, rcv_wnd: rcvWindow(t), snd_una: t.snd_una, snd_nxt: t.snd_nxt, snd_wnd: t.snd_wnd, snd_wscale: t.snd_wscale,
       snd_wl1: t.snd_wl1, snd_wl2: t.snd_wl2, max_snd_wnd: t.max_snd_wnd,
     };
     const v = checkSegment(sc);
@@ -70,7 +70,8 @@ export class ToeRxModel {
     const checked = t.rx_mode !== RxMode.RAW && t.rx_mode !== 3;
     // The masked write: only the fields the verdict and route move, computed from the TCB as read.
     const w: Partial<TcbFields> = {};
-    if (route === Route.FAST_DATA) { w.rcv_nxt = seqAdd(t.rcv_nxt, v.accept_len); w.rcv_wnd = Math.max(0, t.rcv_wnd - v.accept_len); }
+    // The edge (rcv_adv) stays: the window shrinks as RCV.NXT moves towards it.
+    if (route === Route.FAST_DATA) w.rcv_nxt = seqAdd(t.rcv_nxt, v.accept_len);
     if (checked) {
       if (v.ack_advance) w.snd_una = s.ack;
       if (v.wnd_update) Object.assign(w, { snd_wnd: v.seg_wnd, snd_wl1: s.seq, snd_wl2: s.ack, max_snd_wnd: Math.max(t.max_snd_wnd, v.seg_wnd) });

@@ -3,7 +3,7 @@
 // unknown connections, frames with a bad checksum and ARP frames; with the model's expectation for each.
 import { buildArpRequest, buildTcpFrame, seqAdd, TcpFlags } from '../../sim/packet/index.ts';
 import { RxReason } from '../../blocks/rx_parser/reasons.ts';
-import { TcbState, type TcbFields, type Tuple } from '../../blocks/conn_table/tcb.ts';
+import { TcbState, rcvWindow, type TcbFields, type Tuple } from '../../blocks/conn_table/tcb.ts';
 import { ToeRxModel, type Expected, type SegIn } from './model.ts';
 
 export const LOCAL_IP = 0x0a000001;
@@ -22,7 +22,7 @@ export function randomTcb(rng: Rng, tuple: Tuple, state: number = TcbState.ESTAB
   return {
     ...tuple, state, snd_wscale: int(rng, 0, 3), rcv_wscale: 0, ts_ok: 0, sack_ok: 0, mss: 1460,
     snd_una: sndUna, snd_nxt: seqAdd(sndUna, int(rng, 0, 3000)), snd_wnd: sndWnd, snd_wl1: seqAdd(rcvNxt, -1), snd_wl2: sndUna,
-    iss: seqAdd(sndUna, -1), rcv_nxt: rcvNxt, rcv_wnd: rng() < 0.1 ? 0 : int(rng, 2000, 65535), irs: seqAdd(rcvNxt, -1),
+    iss: seqAdd(sndUna, -1), rcv_nxt: rcvNxt, rcv_adv: seqAdd(rcvNxt, rng() < 0.1 ? 0 : int(rng, 2000, 65535)), irs: seqAdd(rcvNxt, -1),
     ts_recent: 0, max_snd_wnd: sndWnd, rx_mode: 0, sack_mode: 0, rcv_mss: 1460, rcvbuf: 65535, remote_mac: 0,
   };
 }
@@ -34,7 +34,7 @@ export function segmentFor(rng: Rng, t: TcbFields): SegIn {
   let seq: number;
   if (r < 0.45) seq = seqAdd(t.rcv_nxt, rng() < 0.2 && len > 1 ? -int(rng, 1, len - 1) : 0); // in order (maybe overlapping)
   else if (r < 0.6) seq = seqAdd(t.rcv_nxt, -len - int(rng, 0, 500)); // entirely old
-  else if (r < 0.75) seq = seqAdd(t.rcv_nxt, int(rng, 1, Math.max(1, Math.min(t.rcv_wnd, 3000)))); // out of order
+  else if (r < 0.75) seq = seqAdd(t.rcv_nxt, int(rng, 1, Math.max(1, Math.min(rcvWindow(t), 3000)))); // out of order
   else seq = seqAdd(t.rcv_nxt, int(rng, -70000, 70000));
   const outstanding = (t.snd_nxt - t.snd_una + 2 ** 32) % 2 ** 32;
   const ack = rng() < 0.85 ? seqAdd(t.snd_una, int(rng, 0, outstanding)) : seqAdd(t.snd_una, int(rng, -100000, 100000));

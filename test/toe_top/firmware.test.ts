@@ -8,11 +8,12 @@ import { Toe } from '../../sim/toe_model/toe.ts';
 import { RtlToe } from '../../sim/toe_rtl/toe.ts';
 import { Cosim } from '../../sim/toe_rtl/cosim.ts';
 import { CloseReason } from '../../firmware/api.ts';
-import { A_IP, A_MAC, B_IP, B_MAC, FAST_TIMERS } from '../firmware/harness.ts';
+import { A_IP, A_MAC, B_IP, B_MAC, FAST_TIMERS, pattern, sha256 } from '../firmware/harness.ts';
+import type { HostSocket } from '../../sim/toe_model/host.ts';
 
 describe('firmware on the RTL TOE (verilator)', async () => {
   const sched = new Scheduler();
-  const rtl = await RtlToe.create({ name: 'rtl', mac: A_MAC, ip: A_IP, fw: FAST_TIMERS });
+  const rtl = await RtlToe.create({ name: 'rtl', mac: A_MAC, ip: A_IP, neighbours: [[B_IP, B_MAC]], fw: FAST_TIMERS });
   const model = new Toe(sched, { name: 'model', mac: B_MAC, ip: B_IP, neighbours: [[A_IP, A_MAC]], fw: FAST_TIMERS });
   const world = new Cosim(sched, rtl, model, [rtl], { delayNs: 2_000 });
   const wire = { frames: 0, bad: [] as string[] };
@@ -33,6 +34,29 @@ describe('firmware on the RTL TOE (verilator)', async () => {
     expect(s.state).toBe('failed');
     expect(s.error).toBe(CloseReason.REFUSED);
     expect(rtl.rxCore.stats.eventsByKind.get('SEG_NOCONN')).toBe(1);
+    expect(wire.bad).toEqual([]);
+  });
+
+  let ca: HostSocket, cb: HostSocket;
+  it('the RTL TOE connects (active open by its RX core) to the model, which accepts', () => {
+    model.host.listen(80);
+    world.run(() => model.rxCore.idle, 5, 'the listen');
+    ca = rtl.host.connect(B_IP, 80);
+    let accepted: HostSocket | undefined;
+    world.run(() => ca.state !== 'connecting' && (accepted ??= model.host.accept(80)) !== undefined, 20, 'the handshake');
+    expect(ca.state).toBe('open');
+    cb = accepted!;
+    expect(cb.state).toBe('open');
+    expect(wire.bad).toEqual([]);
+  });
+
+  it('64 KiB each way at once, byte-exact', () => {
+    const up = pattern(65536, 1), down = pattern(65536, 2);
+    rtl.host.send(ca, up);
+    model.host.send(cb, down);
+    world.run(() => cb.received >= up.length && ca.received >= down.length, 200, 'both transfers');
+    expect(sha256(cb.data())).toBe(sha256(up));
+    expect(sha256(ca.data())).toBe(sha256(down));
     expect(wire.bad).toEqual([]);
   });
 });
