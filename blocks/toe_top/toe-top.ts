@@ -55,6 +55,8 @@ export const TOP_COUNTERS = [
   ['ack_gen', 'challenges_sent'], ['ack_gen', 'challenges_limited'], ['ack_gen', 'resets'],
   ['host_glue', 'bad_cmd_count'], ['host_glue', 'bad_hreq_count'], ['host_glue', 'bad_copy_count'], ['host_glue', 'dma_err_count'],
   ['top', 'slow_frames'],
+  // Live levels, not counters: connections in the table, free blocks in each skb pool (after every close: 0, all).
+  ['top', 'conns_in_use'], ['top', 'rx_pool_free'], ['top', 'tx_pool_free'],
 ] as const;
 export const counterName = ([block, port]: readonly [string, string]) => `${block}_${port}`;
 
@@ -225,7 +227,10 @@ export const ToeTop = defineModule('toe_top', (m, params: Partial<ToeTopParams>)
   host.rq_notify.conn.set(qr.conn);
 
   // ---- Counters for the host (TOE CSRs) and the cores (windows).
-  const blocks: Record<string, unknown> = { rx_dispatch: disp, cmd_exec: exec, tx_engine: txe, ack_gen: ackGen, host_glue: host, top: { slow_frames: slowFrames } };
+  const blocks: Record<string, unknown> = { rx_dispatch: disp, cmd_exec: exec, tx_engine: txe, ack_gen: ackGen, host_glue: host, top: {
+    slow_frames: slowFrames, conns_in_use: rx.conn_stats.occupancy.zext(32),
+    rx_pool_free: rxPool.free_count.zext(32), tx_pool_free: txPool.free_count.zext(32),
+  } };
   for (const c of TOP_COUNTERS) {
     const [block, port] = c;
     ((csr as unknown as Record<string, { set(v: unknown): void }>)[`cnt_${counterName(c)}`])!.set((blocks[block] as Record<string, unknown>)[port]);
