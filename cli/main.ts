@@ -18,14 +18,14 @@ commands:
   synth DESIGN --target generic|xilinx|ice40 [--json]   synthesise with Yosys: cells, LUTs, FFs, RAMs, logic depth
   all                           gen + lint + a summary table (the README's main job)
   conformance DIR               packetdrill scripts under DIR against the TOE model: per-folder counts and a JSON line
-  bench gen|sim|datapath|host|toe  benchmarks: a table and a JSON line
+  bench gen|sim|datapath|host|toe|toe_rtl  benchmarks: a table and a JSON line
 Run 'toe <command> --help' for a command's options.`,
   list: 'usage: toe list\n  Lists every design: its name, top module and description.',
   gen: 'usage: toe gen [--out DIR] [DESIGN...]\n  Elaborates designs (all when none is named) and writes DIR/<design>/*.v and DIR/manifest.json. DIR defaults to rtl_out/.',
   lint: 'usage: toe lint [DIR | --dir DIR] [DESIGN...]\n  Lints the named designs (default: every design) listed in DIR/manifest.json (default rtl_out/) with verilator --lint-only -Wall, iverilog -g2005 and\n  yosys (hierarchy -check; proc; check -assert; synth, no latches). Prints a table; exits 1 on any finding.',
   synth: 'usage: toe synth DESIGN --target generic|xilinx|ice40 [--json] [--dir DIR]\n  Synthesises a generated design with Yosys and prints cell, LUT, FF and RAM counts and the logic depth (ltp).',
   all: 'usage: toe all\n  Generates every design into rtl_out/, lints them all and prints a summary table. Exits 1 on any lint finding.',
-  bench: 'usage: toe bench gen|sim|datapath|host|toe\n  gen: elaboration + emission time per design and in total.\n  sim: simulation speed, Verilator and native.\n  datapath: bytes/cycle, latency and area of the packet blocks at 64 and 512 bits (--no-synth, --only BLOCK).\n  host: DMA throughput at 500 ns host latency, skb alloc/free rate, doorbell latency, area.\n  toe: goodput, latency, firmware core utilisation and host work on the TOE model (--quick).',
+  bench: 'usage: toe bench gen|sim|datapath|host|toe|toe_rtl\n  gen: elaboration + emission time per design and in total.\n  sim: simulation speed, Verilator and native.\n  datapath: bytes/cycle, latency and area of the packet blocks at 64 and 512 bits (--no-synth, --only BLOCK).\n  host: DMA throughput at 500 ns host latency, skb alloc/free rate, doorbell latency, area.\n  toe: goodput, latency, firmware core utilisation and host work on the TOE model (--quick).\n  toe_rtl: the RTL TOE (toe_top + the firmware on its cores) against the model: goodput each way, core utilisation (--quick).',
 };
 
 function fail(msg: string): never { console.error(`toe: ${msg}`); process.exit(2); }
