@@ -16,12 +16,17 @@ export interface TxEngineParams {
   connBits: number;
   /** Blocks the send queues may never take (the model's rxReserveBlocks), so received segments find buffers. */
   reserveBlocks: number;
+  /**
+   * Bytes of the payload FIFO (a power of two, at least two beats): a TX_SEG of up to this many bytes is read
+   * from the queue once; a longer one is read twice (sum, then payload), as before.
+   */
+  fifoBytes: number;
 }
 
 export const txEngineDefaults: TxEngineParams = {
   width: skbDefaults.width, ttl: 64, conns: 64, blockBytes: skbDefaults.blockBytes,
   blocks: skbDefaults.bufferBytes / skbDefaults.blockBytes, idBits: skbDefaults.idBits, connBits: skbDefaults.connBits,
-  reserveBlocks: skbDefaults.bufferBytes / skbDefaults.blockBytes / 4,
+  reserveBlocks: skbDefaults.bufferBytes / skbDefaults.blockBytes / 4, fifoBytes: 2048,
 };
 
 export function txEngineGeometry(p: TxEngineParams) {
@@ -31,10 +36,11 @@ export function txEngineGeometry(p: TxEngineParams) {
   if (!pow2(p.conns) || !pow2(p.blockBytes) || !pow2(p.blocks)) fail('conns, blockBytes and blocks must be powers of two');
   const beatBytes = p.width / 8;
   if (p.blockBytes < 2 * beatBytes) fail('a block must hold at least two beats');
+  if (!pow2(p.fifoBytes) || p.fifoBytes < 2 * beatBytes) fail('fifoBytes must be a power of two of at least two beats');
   if (!Number.isInteger(p.reserveBlocks) || p.reserveBlocks < 0 || p.reserveBlocks >= p.blocks) fail(`reserveBlocks must be 0..${p.blocks - 1}`);
   return {
     beatBytes, laneBits: clog2(beatBytes) || 1, beatShift: Math.log2(beatBytes),
     blockShift: Math.log2(p.blockBytes), blockBits: Math.log2(p.blocks), offsetBits: Math.log2(p.blockBytes / beatBytes),
-    connIndexBits: Math.log2(p.conns), countBits: Math.log2(p.blocks) + 1,
+    connIndexBits: Math.log2(p.conns), countBits: Math.log2(p.blocks) + 1, fifoBeats: p.fifoBytes / beatBytes,
   };
 }

@@ -6,6 +6,7 @@ import { Handshake, segmentFields } from '../ack_tx/types.ts';
 import { advertisedWindow } from '../ack_tx/ack-frame.ts';
 import { fold16 } from '../ack_tx/header-sum.ts';
 import { connectStream } from '../lib/connect.ts';
+import { Fifo } from '../lib/fifo.ts';
 import { txEngineDefaults, txEngineGeometry, type TxEngineParams } from './params.ts';
 import { TxrKind, txrFields } from './txr.ts';
 import { byteMask, expandKeep, popcount, sumWords } from './bytes.ts';
@@ -61,7 +62,7 @@ export const TxEngine = defineModule('tx_engine', (m, p: TxEngineParams) => {
   const st = fsm([
     'IDLE', 'LOAD', 'DISPATCH',
     'WALK_PEEK', 'WALK_PEEK_WAIT', 'WALK_NEXT', 'WALK_NEXT_WAIT',
-    'PASS', 'PASS_RD', 'PASS_RD_WAIT', 'XBLK', 'XBLK_WAIT', 'DESC', 'ACKED',
+    'PASS', 'XBLK', 'XBLK_WAIT', 'DESC', 'ACKED',
     'REL_CHECK', 'REL_DEQ', 'REL_DEQ_WAIT', 'REL_FREE',
     'APP_BEAT', 'APP_STEP', 'APP_ALLOC', 'APP_ENQ', 'APP_ENQ_WAIT', 'APP_DRAIN', 'APP_DONE',
     'STORE',
@@ -106,17 +107,33 @@ export const TxEngine = defineModule('tx_engine', (m, p: TxEngineParams) => {
   const storedLive = m.reg(Bool, { reset: false });
   when(inIdle, () => storedLive.set(live.bit(newConn.trunc(g.connIndexBits))));
 
-  // ---- segment walk and the two payload passes (0: sum, 1: stream to tx_builder)
+  // ---- segment walk and the payload passes. Pass 0 reads the segment once (a read every cycle the window has
+  // room, realigned to lane 0) and sums it; a segment of up to fifoBytes also goes into the payload FIFO then,
+  // a longer one is read again after the descriptor (pass 1) into the FIFO. The FIFO drains into tx_builder on
+  // its own, so the next operation runs while the last segment's payload leaves.
   const off = r.seq.sub(sqBase);
   const curBlock = m.reg(UInt(g.blockBits), { reset: 0 });
   const startBlock = m.reg(UInt(g.blockBits), { reset: 0 });
   const curBeat = m.reg(UInt(g.offsetBits), { reset: 0 });
   const skip = m.reg(UInt(g.countBits), { reset: 0 });
-  const atEnd = m.reg(Bool, { reset: false });
-  const first = m.reg(Bool, { reset: false });
+  const atEnd = m.reg(Bool, { reset: false }); // the last read was the block's last beat
+  const first = m.reg(Bool, { reset: false }); // the next response is the pass's first (shifted by `shift`)
   const pass = m.reg(Bool, { reset: false });
-  const win = m.reg(UInt(2 * W), { reset: 0 });
-  const have = m.reg(UInt(g.beatShift + 2), { reset: 0 });
+  const buffered = m.reg(Bool, { reset: false }); // the segment fits the FIFO: pass 0 queues it
+  const inflight = m.reg(Bool, { reset: false }); // a read awaits its response
+  const readsLeft = m.reg(UInt(17), { reset: 0 });
+  // The last walk's end (connection, block index from the head, block): a later segment of the same queue
+  // walks on from there instead of from the head. Any dequeue, delete or base forgets it.
+  const target = off.shr(g.blockShift).trunc(g.countBits);
+  const cacheValid = m.reg(Bool, { reset: false });
+  const cacheConn = m.reg(UInt(g.connIndexBits), { reset: 0 });
+  const cacheIndex = m.reg(UInt(g.countBits), { reset: 0 });
+  const cacheBlock = m.reg(UInt(g.blockBits), { reset: 0 });
+  const cacheHit = cacheValid.land(cacheConn.eq(connIndex)).land(target.ge(cacheIndex));
+  const haveW = g.beatShift + 3;
+  // Three beats of window: up to two beats held when a read goes out, plus its response.
+  const win = m.reg(UInt(3 * W), { reset: 0 });
+  const have = m.reg(UInt(haveW), { reset: 0 });
   const remaining = m.reg(UInt(16), { reset: 0 });
   const sum = m.reg(UInt(32), { reset: 0 });
   const startBeat = off.slice(g.blockShift - 1, g.beatShift);
@@ -124,8 +141,10 @@ export const TxEngine = defineModule('tx_engine', (m, p: TxEngineParams) => {
 
   const startPass = (which: boolean) => {
     if (which) curBlock.set(startBlock); // pass 0 starts where the walk ended
+    else buffered.set(r.len.zext(32).le(p.fifoBytes));
     curBeat.set(startBeat); atEnd.set(false); first.set(true);
     pass.set(which); have.set(0); remaining.set(r.len);
+    readsLeft.set(shift.zext(17).add(r.len.zext(17)).add(nb - 1).shr(g.beatShift));
     st.goto('PASS');
   };
 
@@ -133,10 +152,37 @@ export const TxEngine = defineModule('tx_engine', (m, p: TxEngineParams) => {
   const want = mux(remaining.gt(nb), lit(nb, UInt(16)), remaining).trunc(g.beatShift + 1);
   const keepOut = byteMask(want, nb);
   const dataOut = win.slice(W - 1, 0).and(expandKeep(keepOut, nb));
-  const enough = have.zext(g.beatShift + 2).ge(want.zext(g.beatShift + 2));
+  const enough = have.ge(want.zext(haveW));
   const beatSum = sumWords(dataOut);
-  const emitting = st.is('PASS').land(remaining.ne(0)).land(enough);
-  const emitted = emitting.land(pass.lnot().lor(txb.s_axis.tready));
+  const streaming = st.is('PASS').lor(st.is('XBLK')).lor(st.is('XBLK_WAIT'));
+  const fifo = m.instance(Fifo, { width: W + nb + 1, depth: g.fifoBeats }, { name: 'payload_fifo' });
+  const toFifo = pass.lor(buffered);
+  const emitting = streaming.land(remaining.ne(0)).land(enough);
+  const emitted = emitting.land(toFifo.lnot().lor(fifo.in.tready));
+  fifo.in.tvalid.set(emitting.land(toFifo));
+  fifo.in.tdata.set(cat(remaining.le(nb), keepOut, dataOut));
+
+  // The window after this cycle: the emitted beat shifted out, the response appended after the bytes kept.
+  const respIn = inflight.land(io.skb_rd_resp.valid);
+  const respData = mux(first, io.skb_rd_resp.data.shr(cat(shift, lit(0, UInt(3)))), io.skb_rd_resp.data).zext(3 * W);
+  const respBytes = mux(first, lit(nb, UInt(haveW)).sub(shift.zext(haveW)), lit(nb, UInt(haveW)));
+  const haveKept = mux(emitted, mux(have.gt(nb), have.sub(nb), lit(0, UInt(haveW))), have);
+  const winKept = mux(emitted, win.shr(W), win);
+  const haveNext = haveKept.add(mux(respIn, respBytes, lit(0, UInt(haveW))));
+  const winNext = mux(respIn.land(first), respData, winKept.or(mux(respIn, respData.shl(cat(haveKept, lit(0, UInt(3)))), lit(0, UInt(3 * W)))));
+  // One read in flight at a time, the next one going out in the cycle its predecessor's response arrives.
+  const issue = st.is('PASS').land(readsLeft.ne(0)).land(atEnd.lnot()).land(inflight.lnot().lor(respIn)).land(haveNext.le(2 * nb));
+  const issued = issue.land(io.skb_rd.ready);
+  when(streaming, () => {
+    win.set(winNext); have.set(haveNext);
+    when(respIn, () => first.set(false));
+    when(emitted, () => {
+      remaining.set(remaining.sub(want.zext(16)));
+      when(pass.lnot(), () => sum.set(sum.add(beatSum.zext(32))));
+    });
+    when(issued, () => { curBeat.set(curBeat.add(1)); atEnd.set(curBeat.andR()); readsLeft.set(readsLeft.sub(1)); });
+    inflight.set(issued.lor(inflight.land(respIn.lnot())));
+  });
 
   // ---- append
   const pend = m.reg(UInt(W), { reset: 0 });
@@ -169,7 +215,7 @@ export const TxEngine = defineModule('tx_engine', (m, p: TxEngineParams) => {
   io.skb_wr.valid.set(false); io.skb_wr.block.set(sqTail.zext(p.idBits)); io.skb_wr.offset.set(fill.slice(g.blockShift - 1, g.beatShift));
   io.skb_wr.data.set(pend.shl(cat(lane, lit(0, UInt(3)))));
   io.skb_wr.keep.set(byteMask(wrN, nb).shl(lane));
-  io.skb_rd.valid.set(false); io.skb_rd.block.set(curBlock.zext(p.idBits)); io.skb_rd.offset.set(curBeat);
+  io.skb_rd.valid.set(issue); io.skb_rd.block.set(curBlock.zext(p.idBits)); io.skb_rd.offset.set(curBeat);
   io.sq_app.ready.set(st.is('APP_BEAT').lor(st.is('APP_DRAIN')));
   io.sq_app_done.valid.set(st.is('APP_DONE'));
   io.sq_app_done.conn.set(opConn); io.sq_app_done.copied.set(copied); io.sq_app_done.nomem.set(nomem);
@@ -208,12 +254,13 @@ export const TxEngine = defineModule('tx_engine', (m, p: TxEngineParams) => {
           const inRange = off.zext(33).add(r.len.zext(33)).le(sqBytes.zext(33));
           when(r.len.eq(0), () => st.goto('DESC'))
             .elseWhen(inRange.lnot(), () => { segRange.set(segRange.add(1)); st.goto('IDLE'); })
-            .otherwise(() => { skip.set(off.shr(g.blockShift).trunc(g.countBits)); st.goto('WALK_PEEK'); });
+            .elseWhen(cacheHit, () => { curBlock.set(cacheBlock); skip.set(target.sub(cacheIndex)); st.goto('WALK_NEXT'); })
+            .otherwise(() => { skip.set(target); st.goto('WALK_PEEK'); });
         })
         .elseWhen(op.eq(OP.REL), () => st.goto('REL_CHECK'))
         .elseWhen(op.eq(OP.APP), () => st.goto('APP_BEAT'))
         .elseWhen(op.eq(OP.BASE), () => {
-          when(sqBytes.eq(0), () => { sqBase.set(opValue); st.goto('STORE'); })
+          when(sqBytes.eq(0), () => { sqBase.set(opValue); cacheValid.set(false); st.goto('STORE'); })
             .otherwise(() => { baseRefused.set(baseRefused.add(1)); st.goto('IDLE'); });
         })
         .otherwise(() => st.goto('REL_CHECK'));
@@ -228,7 +275,10 @@ export const TxEngine = defineModule('tx_engine', (m, p: TxEngineParams) => {
       when(io.skb_q_resp.empty, () => { skbErrors.set(skbErrors.add(1)); st.goto('IDLE'); }).otherwise(() => st.goto('WALK_NEXT'));
     }),
     WALK_NEXT: () => {
-      when(skip.eq(0), () => { startBlock.set(curBlock); startPass(false); })
+      when(skip.eq(0), () => {
+        startBlock.set(curBlock); startPass(false);
+        cacheValid.set(true); cacheConn.set(connIndex); cacheIndex.set(target); cacheBlock.set(curBlock);
+      })
         .otherwise(() => {
           io.skb_meta_rd.valid.set(true);
           when(io.skb_meta_rd.ready, () => st.goto('WALK_NEXT_WAIT'));
@@ -239,52 +289,27 @@ export const TxEngine = defineModule('tx_engine', (m, p: TxEngineParams) => {
     }),
     // ---- a payload pass: emit a beat when the window holds enough bytes, else read the next one
     PASS: () => {
-      when(remaining.eq(0), () => {
+      when(remaining.eq(0).land(inflight.lnot()), () => {
         when(pass, () => st.state.set(mux(r.flags.bit(4), st.code('ACKED'), st.code('IDLE'))))
           .otherwise(() => st.goto('DESC'));
-      }).elseWhen(enough, () => {
-        when(emitted, () => {
-          when(pass.lnot(), () => sum.set(sum.add(beatSum.zext(32))));
-          win.set(win.shr(W)); have.set(mux(have.gt(nb), have.sub(nb), lit(0, UInt(g.beatShift + 2))));
-          remaining.set(remaining.sub(want.zext(16)));
-        });
-      }).elseWhen(atEnd, () => st.goto('XBLK'))
-        .otherwise(() => st.goto('PASS_RD'));
+      }).elseWhen(atEnd.land(readsLeft.ne(0)), () => st.goto('XBLK'));
     },
-    PASS_RD: () => {
-      io.skb_rd.valid.set(true);
-      when(io.skb_rd.ready, () => st.goto('PASS_RD_WAIT'));
-    },
-    PASS_RD_WAIT: () => when(io.skb_rd_resp.valid, () => {
-      const data = io.skb_rd_resp.data.zext(2 * W);
-      when(first, () => {
-        win.set(data.shr(cat(shift, lit(0, UInt(3)))));
-        have.set(lit(nb, UInt(g.beatShift + 2)).sub(shift.zext(g.beatShift + 2)));
-      }).otherwise(() => {
-        win.set(win.or(data.shl(cat(have, lit(0, UInt(3))))));
-        have.set(have.add(nb));
-      });
-      first.set(false);
-      curBeat.set(curBeat.add(1));
-      atEnd.set(curBeat.andR());
-      st.goto('PASS');
-    }),
     XBLK: () => {
       io.skb_meta_rd.valid.set(true);
       when(io.skb_meta_rd.ready, () => st.goto('XBLK_WAIT'));
     },
     XBLK_WAIT: () => when(io.skb_meta_resp.valid, () => {
-      curBlock.set(io.skb_meta_resp.next.trunc(g.blockBits)); atEnd.set(false); st.goto('PASS_RD');
+      curBlock.set(io.skb_meta_resp.next.trunc(g.blockBits)); atEnd.set(false); st.goto('PASS');
     }),
     DESC: () => when(txb.desc.ready, () => {
-      when(op.eq(OP.SEG).land(r.len.ne(0)), () => startPass(true))
+      when(op.eq(OP.SEG).land(r.len.ne(0)).land(buffered.lnot()), () => startPass(true))
         .elseWhen(op.ne(OP.RST).land(r.flags.bit(4)), () => st.goto('ACKED'))
         .otherwise(() => st.goto('IDLE'));
     }),
     ACKED: () => when(io.tx_acked.ready, () => st.goto('IDLE')),
     // ---- SQ_RELEASE: dequeue and free whole head blocks that end at or below `upto`
     REL_CHECK: () => when(releasable, () => st.goto('REL_DEQ')).otherwise(() => {
-      when(op.eq(OP.DEL), () => { sqBase.set(0); sqTail.set(0); });
+      when(op.eq(OP.DEL), () => { sqBase.set(0); sqTail.set(0); cacheValid.set(false); });
       st.goto('STORE');
     }),
     REL_DEQ: () => {
@@ -298,7 +323,7 @@ export const TxEngine = defineModule('tx_engine', (m, p: TxEngineParams) => {
     REL_FREE: () => {
       io.skb_free.valid.set(true); io.skb_free.id.set(curBlock.zext(p.idBits));
       when(io.skb_free.ready, () => {
-        sqBase.set(headEnd); sqBytes.set(sqBytes.sub(headLen)); held.set(held.sub(1));
+        sqBase.set(headEnd); sqBytes.set(sqBytes.sub(headLen)); held.set(held.sub(1)); cacheValid.set(false);
         st.goto('REL_CHECK');
       });
     },
@@ -364,10 +389,11 @@ export const TxEngine = defineModule('tx_engine', (m, p: TxEngineParams) => {
   d.payload_len.set(mux(isSeg, r.len, lit(0, UInt(16))));
   d.payload_sum.set(fold16(sum));
   txb.tsval.set(io.tsval);
-  txb.s_axis.tvalid.set(emitting.land(pass));
-  txb.s_axis.tdata.set(dataOut);
-  txb.s_axis.tkeep.set(keepOut);
-  txb.s_axis.tlast.set(remaining.le(nb));
+  txb.s_axis.tvalid.set(fifo.out.tvalid);
+  txb.s_axis.tdata.set(fifo.out.tdata.slice(W - 1, 0));
+  txb.s_axis.tkeep.set(fifo.out.tdata.slice(W + nb - 1, W));
+  txb.s_axis.tlast.set(fifo.out.tdata.bit(W + nb));
+  fifo.out.tready.set(txb.s_axis.tready);
   connectStream(io.m_axis, txb.m_axis);
 
   // ---- TX report to ack_gen: the ACK sent and SND.NXT after the segment (never moved back)

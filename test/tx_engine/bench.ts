@@ -65,4 +65,4 @@ export const TxEngineBench = defineModule('tx_engine_bench', (m, p: TxEnginePara
   io.free_count.set(skb.free_count);
   for (const c of COUNTERS) (io as unknown as Record<string, { set(v: unknown): void }>)[c]!.set((eng as unknown as Record<string, unknown>)[c]);
   return io;
-}, { ...txEngineDefaults, blocks: 16, blockBytes: 256, conns: 8, reserveBlocks: 2 } as TxEngineParams);
+}, { ...txEngineDefaults, blocks: 16, blockBytes: 256, conns: 8, reserveBlocks: 2, fifoBytes: 512 } as TxEngineParams);

@@ -63,6 +63,13 @@ describe.each(simBackends())('tx_engine directed (%s)', async (backend) => {
       { op: 'del', conn: 4 }, base(4, 7), app(4, 3), seg(4, 7, 3)]);
   });
 
+  it('a segment walks on from the last one\'s block, and forgets it after a release, a delete or a base', () => {
+    run([base(1, 0), app(1, 4 * B, 11), seg(1, 2 * B + 5, 20), seg(1, 3 * B + 1, 30), seg(1, B + 2, 9), // behind: from the head
+      release(1, B), seg(1, 3 * B + 5, 20), seg(1, 3 * B + 9, B - 9), // the indices moved by one block
+      { op: 'del', conn: 1 }, app(1, 3 * B, 12), seg(1, 2 * B + 3, 40), // a new queue
+      release(1, 3 * B), base(1, 500), app(1, 2 * B, 13), seg(1, 500 + B + 1, 50)]);
+  });
+
   it('runs out of send blocks: nomem with the bytes taken so far, the rest of the data drained; a bad keep is counted', () => {
     const limit = BENCH.blocks - BENCH.reserveBlocks;
     const r = run([app(5, limit * B - 3), app(5, 20), release(5, B), { op: 'app', conn: 6, data: payloadBytes(40, 3), badKeepBeat: 1 }, app(6, 600), seg(5, B, 200)]);

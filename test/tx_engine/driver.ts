@@ -10,16 +10,17 @@ import { txEngineDefaults, type TxEngineParams } from '../../blocks/tx_engine/pa
 import { COUNTERS, TxEngineBench } from './bench.ts';
 import { TxEngineModel, type ExpectedFrame, type ModelCfg, type Op, type Txr } from './model.ts';
 
-export const BENCH: TxEngineParams = { ...txEngineDefaults, blocks: 16, blockBytes: 256, conns: 8, reserveBlocks: 2 };
+// A 512-byte payload FIFO: segments up to 512 bytes take one read pass, longer ones two (both paths tested).
+export const BENCH: TxEngineParams = { ...txEngineDefaults, blocks: 16, blockBytes: 256, conns: 8, reserveBlocks: 2, fifoBytes: 512 };
 export const LOCAL_MAC = 0x02000000000an;
 export const TSVAL = 0x12345678;
 
-export async function benchSim(backend: BackendKind) {
-  return simulate(TxEngineBench, BENCH, { backend });
+export async function benchSim(backend: BackendKind, params: TxEngineParams = BENCH) {
+  return simulate(TxEngineBench, params, { backend });
 }
 
-export const modelCfg = (): ModelCfg => ({
-  conns: BENCH.conns, blocks: BENCH.blocks, blockBytes: BENCH.blockBytes, reserveBlocks: BENCH.reserveBlocks, beatBytes: BENCH.width / 8, tsval: TSVAL,
+export const modelCfg = (p: TxEngineParams = BENCH): ModelCfg => ({
+  conns: p.conns, blocks: p.blocks, blockBytes: p.blockBytes, reserveBlocks: p.reserveBlocks, beatBytes: p.width / 8, tsval: TSVAL,
 });
 
 export function txr(fields: Partial<Txr>): Txr {
@@ -90,7 +91,11 @@ class ReportSink<T> {
   }
 }
 
-export interface RunOpts { gap: number; backpressure: number; stall: number; seed: number; timeout?: number }
+export interface RunOpts {
+  gap: number; backpressure: number; stall: number; seed: number; timeout?: number;
+  /** The bench's parameters (BENCH unless given). */
+  params?: TxEngineParams;
+}
 
 /** Runs the operations from reset; returns what came out, and the model that ran beside. */
 export function runOps(sim: Sim<unknown>, ops: Op[], o: RunOpts) {
@@ -98,18 +103,18 @@ export function runOps(sim: Sim<unknown>, ops: Op[], o: RunOpts) {
   sim.poke('local_mac' as never, LOCAL_MAC as never);
   sim.poke('tsval' as never, TSVAL);
   sim.poke('stall_rate' as never, o.stall);
-  const model = new TxEngineModel(modelCfg());
+  const model = new TxEngineModel(modelCfg(o.params));
   for (const op of ops) model.apply(op);
   const driver = new OpDriver(sim, ops, o.gap, o.seed);
   const frames = new FrameCollector(sim, 'm_axis', { backpressure: o.backpressure, seed: o.seed + 1 });
   const done = new ReportSink<{ conn: number; copied: number; nomem: number }>(sim, 'sq_app_done', ['conn', 'copied', 'nomem'], o.backpressure, o.seed + 2);
   const acked = new ReportSink<{ conn: number; ack: number; snd_nxt: number }>(sim, 'tx_acked', ['conn', 'ack', 'snd_nxt'], o.backpressure, o.seed + 3);
   const finished = () => driver.idle && frames.frames.length >= model.frames.length && done.items.length >= model.done.length && acked.items.length >= model.acked.length;
-  sim.until(finished, { timeout: o.timeout ?? 200_000 });
+  const cycles = sim.until(finished, { timeout: o.timeout ?? 200_000 });
   sim.step(40); // anything extra would show now
   for (const a of [driver, done, acked]) sim.removeAgent(a as never);
   frames.detach();
-  return { model, frames: frames.frames.map((f) => f.data), done: done.items, acked: acked.items };
+  return { model, params: o.params ?? BENCH, cycles, frames: frames.frames.map((f) => f.data), done: done.items, acked: acked.items };
 }
 
 const mac = (m: Uint8Array) => m.reduce((v, b) => (v << 8n) | BigInt(b), 0n);
@@ -141,6 +146,6 @@ export function checkRun(sim: Sim<unknown>, r: ReturnType<typeof runOps>): void 
   expect(counts, 'counters').toEqual(r.model.counts);
   expect(sim.peek('skb_error_count' as never), 'skb errors').toBe(0);
   expect(sim.peek('len_errors' as never), 'tx_builder length errors').toBe(0);
-  expect(sim.peek('free_count' as never), 'skb blocks free').toBe(BENCH.blocks - r.model.held);
+  expect(sim.peek('free_count' as never), 'skb blocks free').toBe(r.params.blocks - r.model.held);
   void COUNTERS;
 }
