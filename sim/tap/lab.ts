@@ -1,6 +1,7 @@
-// A TOE model facing the Linux kernel's TCP stack: a private network namespace `toe-<pid>-<n>` whose only
-// non-loopback interface is a TAP device; the kernel owns 198.18.0.1 on it, the TOE model (in this process, on
-// the TAP's other end) owns 198.18.0.2 and answers ARP. Peers are processes started inside the namespace.
+// A TOE facing the Linux kernel's TCP stack: a private network namespace `toe-<pid>-<n>` whose only non-loopback
+// interface is a TAP device; the kernel owns 198.18.0.1 on it, the TOE (in this process, on the TAP's other end)
+// owns 198.18.0.2. Peers are processes started inside the namespace. `LinuxLab` puts the TOE model there (it
+// answers ARP); rtl-lab.ts the RTL TOE.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,44 +28,60 @@ export interface LabOptions {
 let labs = 0;
 const peerScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'linux-peer.ts');
 
-export class LinuxLab {
-  readonly sched = new Scheduler();
-  readonly toe: Toe;
-  readonly link: TapLink;
+export interface TapNamespaceOptions {
+  /**
+   * Enter the TOE's MAC as a permanent neighbour of the kernel (for a TOE that does not answer ARP, like the RTL);
+   * otherwise the kernel resolves it with ARP.
+   */
+  staticToeNeighbour?: boolean;
+}
+
+/** A namespace with the TAP in it: the TAP's fd stays in this process. */
+export interface TapEnd { ns: Netns; tapName: string; fd: number }
+
+/** Creates namespace `toe-<pid>-<n>` and the TAP (created here, then moved into it), gives the kernel its address. */
+export function openTapNamespace(o: TapNamespaceOptions = {}): TapEnd {
+  const addon = loadTapAddon();
+  const id = `${process.pid}-${++labs}`;
+  const ns = Netns.create(`toe-${id}`);
+  let fd = -1;
+  try {
+    const tap = addon.openTap(`toe${process.pid}t${labs}`); // IFNAMSIZ: at most 15 bytes
+    fd = tap.fd;
+    // No IPv6 on the TAP (no router solicitations or MLD in the capture); best effort, IPv6 may be absent.
+    try { ns.exec('sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'); } catch { /* no IPv6 */ }
+    ns.adopt(tap.name);
+    ns.ip('link', 'set', 'lo', 'up');
+    ns.ip('link', 'set', tap.name, 'address', KERNEL_MAC);
+    ns.ip('addr', 'add', `${KERNEL_IP}/24`, 'dev', tap.name);
+    ns.ip('link', 'set', tap.name, 'up');
+    if (o.staticToeNeighbour) ns.ip('neigh', 'replace', TOE_IP, 'lladdr', TOE_MAC, 'dev', tap.name, 'nud', 'permanent');
+    return { ns, tapName: tap.name, fd };
+  } catch (e) {
+    if (fd >= 0) fs.closeSync(fd);
+    ns.close();
+    throw e;
+  }
+}
+
+/** Closes the TAP and deletes the namespace. Safe to call twice. */
+export function closeTapNamespace(t: TapEnd): void {
+  try { fs.closeSync(t.fd); } catch { /* closed already */ }
+  t.ns.close();
+}
+
+/**
+ * The kernel's side of a lab: the namespace, the TAP and the peers started inside it. What sits on the TAP's
+ * other end (the TOE model, the RTL TOE) is the subclass's business.
+ */
+export class TapNamespace {
+  readonly ns: Netns;
+  readonly tapName: string;
   private readonly peers: LinuxPeer[] = [];
 
-  private constructor(readonly ns: Netns, readonly tapName: string, private readonly fd: number, o: LabOptions) {
-    this.toe = new Toe(this.sched, {
-      name: 'toe', mac: TOE_MAC, ip: TOE_IP,
-      // The model has no ARP requester: the kernel's MAC is configured (it answers the kernel's requests).
-      neighbours: [[KERNEL_IP, KERNEL_MAC]],
-      ...o.toe,
-    });
-    this.link = new TapLink(this.sched, this.toe, loadTapAddon(), fd, o.link);
-  }
-
-  /** Namespace, TAP (created here, then moved into the namespace: its fd stays ours), addresses, TOE, link. */
-  static open(o: LabOptions = {}): LinuxLab {
-    const addon = loadTapAddon();
-    const id = `${process.pid}-${++labs}`;
-    const ns = Netns.create(`toe-${id}`);
-    let fd = -1;
-    try {
-      const tap = addon.openTap(`toe${process.pid}t${labs}`); // IFNAMSIZ: at most 15 bytes
-      fd = tap.fd;
-      // No IPv6 on the TAP (no router solicitations or MLD in the capture); best effort, IPv6 may be absent.
-      try { ns.exec('sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'); } catch { /* no IPv6 */ }
-      ns.adopt(tap.name);
-      ns.ip('link', 'set', 'lo', 'up');
-      ns.ip('link', 'set', tap.name, 'address', KERNEL_MAC);
-      ns.ip('addr', 'add', `${KERNEL_IP}/24`, 'dev', tap.name);
-      ns.ip('link', 'set', tap.name, 'up');
-      return new LinuxLab(ns, tap.name, fd, o);
-    } catch (e) {
-      if (fd >= 0) fs.closeSync(fd);
-      ns.close();
-      throw e;
-    }
+  protected constructor(private readonly tap: TapEnd) {
+    this.ns = tap.ns;
+    this.tapName = tap.tapName;
   }
 
   /** Start the Linux end inside the namespace (from the project root, where `--import tsx` resolves). */
@@ -87,8 +104,31 @@ export class LinuxLab {
   /** Stop the peers, close the TAP, delete the namespace. Safe to call twice. */
   close(): void {
     for (const p of this.peers) p.kill();
-    try { fs.closeSync(this.fd); } catch { /* closed already */ }
-    this.ns.close();
+    closeTapNamespace(this.tap);
+  }
+}
+
+/** The TOE model on the TAP, paced against the wall clock (tap-link.ts). */
+export class LinuxLab extends TapNamespace {
+  readonly sched = new Scheduler();
+  readonly toe: Toe;
+  readonly link: TapLink;
+
+  private constructor(tap: TapEnd, o: LabOptions) {
+    super(tap);
+    this.toe = new Toe(this.sched, {
+      name: 'toe', mac: TOE_MAC, ip: TOE_IP,
+      // The model has no ARP requester: the kernel's MAC is configured (it answers the kernel's requests).
+      neighbours: [[KERNEL_IP, KERNEL_MAC]],
+      ...o.toe,
+    });
+    this.link = new TapLink(this.sched, this.toe, loadTapAddon(), tap.fd, o.link);
+  }
+
+  /** Namespace, TAP, addresses, TOE model, link. */
+  static open(o: LabOptions = {}): LinuxLab {
+    const tap = openTapNamespace();
+    try { return new LinuxLab(tap, o); } catch (e) { closeTapNamespace(tap); throw e; }
   }
 }
 

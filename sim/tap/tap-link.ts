@@ -5,10 +5,11 @@
 // sleeps in poll() until the next simulated event or the next frame, whichever comes first. Between steps the
 // caller yields to the event loop so child processes and timers make progress.
 import * as fs from 'node:fs';
-import { frameChecksums, parseFrame, PcapWriter } from '../packet/index.ts';
+import { PcapWriter } from '../packet/index.ts';
 import type { Scheduler } from '../toe_model/scheduler.ts';
 import type { Toe } from '../toe_model/toe.ts';
 import type { TapAddon } from './addon.ts';
+import { toeFrameProblem } from './frame-check.ts';
 
 export interface TapLinkOptions {
   /** Keep every frame (both directions) for a pcap. */
@@ -130,13 +131,7 @@ export class TapLink {
   }
 
   private check(frame: Uint8Array): void {
-    const p = parseFrame(frame);
-    let why: string | undefined;
-    if (!p.ok) why = p.error.message;
-    else if (p.value.kind === 'tcp') {
-      const s = frameChecksums(p.value);
-      if (!s.ipv4 || !s.tcp) why = `checksum ipv4 ${s.ipv4} tcp ${s.tcp}`;
-    } else if (p.value.kind !== 'arp') why = 'neither TCP nor ARP';
+    const why = toeFrameProblem(frame);
     if (why) { this.stats.bad++; if (this.stats.badDetail.length < 20) this.stats.badDetail.push(why); }
   }
 

@@ -10,7 +10,7 @@ import { loadTapAddon } from '../../sim/tap/addon.ts';
 import { LinuxLab, TOE_IP } from '../../sim/tap/lab.ts';
 import { netnsUnavailable } from '../../sim/tap/netns.ts';
 import { wavesDir } from '../../sim/verilator/paths.ts';
-import { exchange } from './exchange.ts';
+import { exchange, modelLab } from './exchange.ts';
 import { wireViolations } from './wire-check.ts';
 
 const MiB = 1 << 20;
@@ -31,7 +31,7 @@ describe.skipIf(why !== undefined)('TOE model <-> Linux TCP through a TAP device
       lab = LinuxLab.open({ toe: { fw: FW }, link: { pcap: true } });
       const l = lab;
       try {
-        const r = await exchange(l, role, MiB, 5000 + (role === 'server' ? 1 : 2));
+        const r = await exchange(modelLab(l), role, MiB, 5000 + (role === 'server' ? 1 : 2));
         expect(r.peer.received).toBe(MiB);
         expect(r.peer.sha256, 'what the kernel received').toBe(r.toeSent);
         expect(r.peer.sentSha256).toBe(r.kernelSent);
@@ -79,7 +79,7 @@ describe.skipIf(why !== undefined)('TOE model <-> Linux TCP through a TAP device
       l.link.mangleIn = lossy('toToe');
       const name = `toe-client-lossy-${sack ? 'sack' : 'nosack'}`;
       try {
-        const r = await exchange(l, 'client', MiB, 5004);
+        const r = await exchange(modelLab(l), 'client', MiB, 5004);
         expect(dropped.toKernel).toBeGreaterThan(0);
         expect(dropped.toToe).toBeGreaterThan(0);
         expect(r.peer.sha256, 'what the kernel received').toBe(r.toeSent);
@@ -131,7 +131,7 @@ describe.skipIf(why !== undefined)('TOE model <-> Linux TCP through a TAP device
         seq: tcp.seq, ack: tcp.ack, flags: tcp.flags, window: tcp.window, options: tcp.options, payload,
       });
     };
-    const r = await exchange(lab, 'server', 64 * 1024, 5003);
+    const r = await exchange(modelLab(lab), 'server', 64 * 1024, 5003);
     expect(corrupted).toBe(1);
     expect(r.peer.received).toBe(64 * 1024);
     expect(r.peer.sha256).not.toBe(r.toeSent);
