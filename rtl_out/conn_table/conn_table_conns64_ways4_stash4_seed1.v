@@ -17,6 +17,7 @@ module conn_table_conns64_ways4_stash4_seed1 (
   output wire [3:0]  out_rcv_wscale,     // blocks/conn_table/conn-table.ts:30
   output wire        out_ts_ok,          // blocks/conn_table/conn-table.ts:30
   output wire        out_sack_ok,        // blocks/conn_table/conn-table.ts:30
+  output wire [1:0]  out_rx_mode,        // blocks/conn_table/conn-table.ts:30
   output wire [15:0] out_mss,            // blocks/conn_table/conn-table.ts:30
   output wire [31:0] out_snd_una,        // blocks/conn_table/conn-table.ts:30
   output wire [31:0] out_snd_nxt,        // blocks/conn_table/conn-table.ts:30
@@ -25,7 +26,7 @@ module conn_table_conns64_ways4_stash4_seed1 (
   output wire [31:0] out_snd_wl2,        // blocks/conn_table/conn-table.ts:30
   output wire [31:0] out_iss,            // blocks/conn_table/conn-table.ts:30
   output wire [31:0] out_rcv_nxt,        // blocks/conn_table/conn-table.ts:30
-  output wire [31:0] out_rcv_wnd,        // blocks/conn_table/conn-table.ts:30
+  output wire [31:0] out_rcv_adv,        // blocks/conn_table/conn-table.ts:30
   output wire [31:0] out_irs,            // blocks/conn_table/conn-table.ts:30
   output wire [31:0] out_ts_recent,      // blocks/conn_table/conn-table.ts:30
   output wire [31:0] out_max_snd_wnd,    // blocks/conn_table/conn-table.ts:30
@@ -33,16 +34,21 @@ module conn_table_conns64_ways4_stash4_seed1 (
   output wire [31:0] out_remote_ip,      // blocks/conn_table/conn-table.ts:30
   output wire [15:0] out_local_port,     // blocks/conn_table/conn-table.ts:30
   output wire [15:0] out_remote_port,    // blocks/conn_table/conn-table.ts:30
+  output wire [1:0]  out_sack_mode,      // blocks/conn_table/conn-table.ts:30
+  output wire [15:0] out_rcv_mss,        // blocks/conn_table/conn-table.ts:30
+  output wire [31:0] out_rcvbuf,         // blocks/conn_table/conn-table.ts:30
+  output wire [47:0] out_remote_mac,     // blocks/conn_table/conn-table.ts:30
   input  wire        cmd_valid,          // blocks/conn_table/conn-table.ts:30
   output wire        cmd_ready,          // blocks/conn_table/conn-table.ts:30
   input  wire [1:0]  cmd_op,             // blocks/conn_table/conn-table.ts:30
   input  wire [15:0] cmd_index,          // blocks/conn_table/conn-table.ts:30
-  input  wire [16:0] cmd_mask,           // blocks/conn_table/conn-table.ts:30
+  input  wire [21:0] cmd_mask,           // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  cmd_state,          // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  cmd_snd_wscale,     // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  cmd_rcv_wscale,     // blocks/conn_table/conn-table.ts:30
   input  wire        cmd_ts_ok,          // blocks/conn_table/conn-table.ts:30
   input  wire        cmd_sack_ok,        // blocks/conn_table/conn-table.ts:30
+  input  wire [1:0]  cmd_rx_mode,        // blocks/conn_table/conn-table.ts:30
   input  wire [15:0] cmd_mss,            // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] cmd_snd_una,        // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] cmd_snd_nxt,        // blocks/conn_table/conn-table.ts:30
@@ -51,7 +57,7 @@ module conn_table_conns64_ways4_stash4_seed1 (
   input  wire [31:0] cmd_snd_wl2,        // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] cmd_iss,            // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] cmd_rcv_nxt,        // blocks/conn_table/conn-table.ts:30
-  input  wire [31:0] cmd_rcv_wnd,        // blocks/conn_table/conn-table.ts:30
+  input  wire [31:0] cmd_rcv_adv,        // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] cmd_irs,            // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] cmd_ts_recent,      // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] cmd_max_snd_wnd,    // blocks/conn_table/conn-table.ts:30
@@ -59,6 +65,10 @@ module conn_table_conns64_ways4_stash4_seed1 (
   input  wire [31:0] cmd_remote_ip,      // blocks/conn_table/conn-table.ts:30
   input  wire [15:0] cmd_local_port,     // blocks/conn_table/conn-table.ts:30
   input  wire [15:0] cmd_remote_port,    // blocks/conn_table/conn-table.ts:30
+  input  wire [1:0]  cmd_sack_mode,      // blocks/conn_table/conn-table.ts:30
+  input  wire [15:0] cmd_rcv_mss,        // blocks/conn_table/conn-table.ts:30
+  input  wire [31:0] cmd_rcvbuf,         // blocks/conn_table/conn-table.ts:30
+  input  wire [47:0] cmd_remote_mac,     // blocks/conn_table/conn-table.ts:30
   output wire        resp_valid,         // blocks/conn_table/conn-table.ts:30
   input  wire        resp_ready,         // blocks/conn_table/conn-table.ts:30
   output wire [1:0]  resp_op,            // blocks/conn_table/conn-table.ts:30
@@ -69,6 +79,7 @@ module conn_table_conns64_ways4_stash4_seed1 (
   output wire [3:0]  resp_rcv_wscale,    // blocks/conn_table/conn-table.ts:30
   output wire        resp_ts_ok,         // blocks/conn_table/conn-table.ts:30
   output wire        resp_sack_ok,       // blocks/conn_table/conn-table.ts:30
+  output wire [1:0]  resp_rx_mode,       // blocks/conn_table/conn-table.ts:30
   output wire [15:0] resp_mss,           // blocks/conn_table/conn-table.ts:30
   output wire [31:0] resp_snd_una,       // blocks/conn_table/conn-table.ts:30
   output wire [31:0] resp_snd_nxt,       // blocks/conn_table/conn-table.ts:30
@@ -77,7 +88,7 @@ module conn_table_conns64_ways4_stash4_seed1 (
   output wire [31:0] resp_snd_wl2,       // blocks/conn_table/conn-table.ts:30
   output wire [31:0] resp_iss,           // blocks/conn_table/conn-table.ts:30
   output wire [31:0] resp_rcv_nxt,       // blocks/conn_table/conn-table.ts:30
-  output wire [31:0] resp_rcv_wnd,       // blocks/conn_table/conn-table.ts:30
+  output wire [31:0] resp_rcv_adv,       // blocks/conn_table/conn-table.ts:30
   output wire [31:0] resp_irs,           // blocks/conn_table/conn-table.ts:30
   output wire [31:0] resp_ts_recent,     // blocks/conn_table/conn-table.ts:30
   output wire [31:0] resp_max_snd_wnd,   // blocks/conn_table/conn-table.ts:30
@@ -85,15 +96,20 @@ module conn_table_conns64_ways4_stash4_seed1 (
   output wire [31:0] resp_remote_ip,     // blocks/conn_table/conn-table.ts:30
   output wire [15:0] resp_local_port,    // blocks/conn_table/conn-table.ts:30
   output wire [15:0] resp_remote_port,   // blocks/conn_table/conn-table.ts:30
+  output wire [1:0]  resp_sack_mode,     // blocks/conn_table/conn-table.ts:30
+  output wire [15:0] resp_rcv_mss,       // blocks/conn_table/conn-table.ts:30
+  output wire [31:0] resp_rcvbuf,        // blocks/conn_table/conn-table.ts:30
+  output wire [47:0] resp_remote_mac,    // blocks/conn_table/conn-table.ts:30
   input  wire        upd_valid,          // blocks/conn_table/conn-table.ts:30
   output wire        upd_ready,          // blocks/conn_table/conn-table.ts:30
   input  wire [15:0] upd_index,          // blocks/conn_table/conn-table.ts:30
-  input  wire [16:0] upd_mask,           // blocks/conn_table/conn-table.ts:30
+  input  wire [21:0] upd_mask,           // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  upd_state,          // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  upd_snd_wscale,     // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  upd_rcv_wscale,     // blocks/conn_table/conn-table.ts:30
   input  wire        upd_ts_ok,          // blocks/conn_table/conn-table.ts:30
   input  wire        upd_sack_ok,        // blocks/conn_table/conn-table.ts:30
+  input  wire [1:0]  upd_rx_mode,        // blocks/conn_table/conn-table.ts:30
   input  wire [15:0] upd_mss,            // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] upd_snd_una,        // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] upd_snd_nxt,        // blocks/conn_table/conn-table.ts:30
@@ -102,10 +118,14 @@ module conn_table_conns64_ways4_stash4_seed1 (
   input  wire [31:0] upd_snd_wl2,        // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] upd_iss,            // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] upd_rcv_nxt,        // blocks/conn_table/conn-table.ts:30
-  input  wire [31:0] upd_rcv_wnd,        // blocks/conn_table/conn-table.ts:30
+  input  wire [31:0] upd_rcv_adv,        // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] upd_irs,            // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] upd_ts_recent,      // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] upd_max_snd_wnd,    // blocks/conn_table/conn-table.ts:30
+  input  wire [1:0]  upd_sack_mode,      // blocks/conn_table/conn-table.ts:30
+  input  wire [15:0] upd_rcv_mss,        // blocks/conn_table/conn-table.ts:30
+  input  wire [31:0] upd_rcvbuf,         // blocks/conn_table/conn-table.ts:30
+  input  wire [47:0] upd_remote_mac,     // blocks/conn_table/conn-table.ts:30
   output wire [6:0]  stats_occupancy,    // blocks/conn_table/conn-table.ts:30
   output wire [2:0]  stats_stash_used,   // blocks/conn_table/conn-table.ts:30
   output wire [31:0] stats_lookups,      // blocks/conn_table/conn-table.ts:30
@@ -116,16 +136,16 @@ module conn_table_conns64_ways4_stash4_seed1 (
   output wire [31:0] stats_upd_refused   // blocks/conn_table/conn-table.ts:30
 );
 
-  localparam [2:0] IDLE = 3'd0;  // blocks/conn_table/firmware.ts:44
-  localparam [2:0] INS_READ = 3'd1;  // blocks/conn_table/firmware.ts:44
-  localparam [2:0] INS_DECIDE = 3'd2;  // blocks/conn_table/firmware.ts:44
-  localparam [2:0] INS_COMMIT = 3'd3;  // blocks/conn_table/firmware.ts:44
-  localparam [2:0] DEL_COMMIT = 3'd4;  // blocks/conn_table/firmware.ts:44
-  localparam [2:0] ACCESS = 3'd5;  // blocks/conn_table/firmware.ts:44
-  localparam [2:0] RESP = 3'd6;  // blocks/conn_table/firmware.ts:44
+  localparam [2:0] IDLE = 3'd0;  // blocks/conn_table/firmware.ts:46
+  localparam [2:0] INS_READ = 3'd1;  // blocks/conn_table/firmware.ts:46
+  localparam [2:0] INS_DECIDE = 3'd2;  // blocks/conn_table/firmware.ts:46
+  localparam [2:0] INS_COMMIT = 3'd3;  // blocks/conn_table/firmware.ts:46
+  localparam [2:0] DEL_COMMIT = 3'd4;  // blocks/conn_table/firmware.ts:46
+  localparam [2:0] ACCESS = 3'd5;  // blocks/conn_table/firmware.ts:46
+  localparam [2:0] RESP = 3'd6;  // blocks/conn_table/firmware.ts:46
   reg [415:0] bank0 [0:15];  // blocks/conn_table/conn-table.ts:40
   reg [415:0] bank1 [0:15];  // blocks/conn_table/conn-table.ts:40
-  reg [511:0] tcb [0:63];  // blocks/conn_table/conn-table.ts:41
+  reg [639:0] tcb [0:63];  // blocks/conn_table/conn-table.ts:41
   reg [9:0] loc [0:63];  // blocks/conn_table/conn-table.ts:43
   reg [5:0] freed_ids [0:63];  // blocks/conn_table/free-list.ts:19
   reg [95:0] stash_0_tuple;  // blocks/conn_table/conn-table.ts:44
@@ -207,11 +227,11 @@ module conn_table_conns64_ways4_stash4_seed1 (
   reg [5:0] popAt;  // blocks/conn_table/free-list.ts:21
   reg [6:0] queued;  // blocks/conn_table/free-list.ts:22
   reg [5:0] head;  // blocks/conn_table/free-list.ts:27
-  reg clearing;  // blocks/conn_table/conn-table.ts:53
-  reg [3:0] clearAt;  // blocks/conn_table/conn-table.ts:54
-  reg [415:0] _rdata;  // blocks/conn_table/conn-table.ts:64
-  reg [415:0] _rdata_1;  // blocks/conn_table/conn-table.ts:64
-  reg [511:0] tcbLookupData;  // blocks/conn_table/conn-table.ts:68
+  reg clearing;  // blocks/conn_table/conn-table.ts:54
+  reg [3:0] clearAt;  // blocks/conn_table/conn-table.ts:55
+  reg [415:0] _rdata;  // blocks/conn_table/conn-table.ts:65
+  reg [415:0] _rdata_1;  // blocks/conn_table/conn-table.ts:65
+  reg [639:0] tcbLookupData;  // blocks/conn_table/conn-table.ts:69
   reg s1_valid;  // blocks/conn_table/lookup.ts:56
   reg [95:0] s1_key;  // blocks/conn_table/lookup.ts:57
   reg s2_valid;  // blocks/conn_table/lookup.ts:56
@@ -229,40 +249,40 @@ module conn_table_conns64_ways4_stash4_seed1 (
   reg outHit;  // blocks/conn_table/lookup.ts:65
   reg [5:0] outIndex;  // blocks/conn_table/lookup.ts:65
   reg [95:0] outKey;  // blocks/conn_table/lookup.ts:65
-  reg [511:0] outFields;  // blocks/conn_table/lookup.ts:66
-  reg [9:0] locWord;  // blocks/conn_table/conn-table.ts:80
-  reg [2:0] st;  // blocks/conn_table/firmware.ts:44
-  reg [2:0] status;  // blocks/conn_table/firmware.ts:46
-  reg [15:0] respIndex;  // blocks/conn_table/firmware.ts:47
-  reg [1:0] respOp;  // blocks/conn_table/firmware.ts:48
-  reg place_inStash;  // blocks/conn_table/firmware.ts:51
-  reg place_bank;  // blocks/conn_table/firmware.ts:51
-  reg [1:0] place_way;  // blocks/conn_table/firmware.ts:51
-  reg [1:0] place_slot;  // blocks/conn_table/firmware.ts:51
-  reg bankWaited;  // blocks/conn_table/conn-table.ts:93
-  reg lastWasUpd;  // blocks/conn_table/conn-table.ts:103
-  reg [511:0] tcbFwData;  // blocks/conn_table/conn-table.ts:120
-  reg [31:0] lookups;  // blocks/conn_table/conn-table.ts:162
-  reg [31:0] hits;  // blocks/conn_table/conn-table.ts:162
-  reg [31:0] misses;  // blocks/conn_table/conn-table.ts:162
-  reg [31:0] insert_fails;  // blocks/conn_table/conn-table.ts:162
-  reg [31:0] op_errors;  // blocks/conn_table/conn-table.ts:162
-  reg [31:0] upd_refused;  // blocks/conn_table/conn-table.ts:162
+  reg [639:0] outFields;  // blocks/conn_table/lookup.ts:66
+  reg [9:0] locWord;  // blocks/conn_table/conn-table.ts:81
+  reg [2:0] st;  // blocks/conn_table/firmware.ts:46
+  reg [2:0] status;  // blocks/conn_table/firmware.ts:48
+  reg [15:0] respIndex;  // blocks/conn_table/firmware.ts:49
+  reg [1:0] respOp;  // blocks/conn_table/firmware.ts:50
+  reg place_inStash;  // blocks/conn_table/firmware.ts:53
+  reg place_bank;  // blocks/conn_table/firmware.ts:53
+  reg [1:0] place_way;  // blocks/conn_table/firmware.ts:53
+  reg [1:0] place_slot;  // blocks/conn_table/firmware.ts:53
+  reg bankWaited;  // blocks/conn_table/conn-table.ts:94
+  reg lastWasUpd;  // blocks/conn_table/conn-table.ts:104
+  reg [639:0] tcbFwData;  // blocks/conn_table/conn-table.ts:121
+  reg [31:0] lookups;  // blocks/conn_table/conn-table.ts:163
+  reg [31:0] hits;  // blocks/conn_table/conn-table.ts:163
+  reg [31:0] misses;  // blocks/conn_table/conn-table.ts:163
+  reg [31:0] insert_fails;  // blocks/conn_table/conn-table.ts:163
+  reg [31:0] op_errors;  // blocks/conn_table/conn-table.ts:163
+  reg [31:0] upd_refused;  // blocks/conn_table/conn-table.ts:163
   wire s4Free = ((~outValid) | out_ready);  // blocks/conn_table/lookup.ts:68
   wire s3Free = ((~s3_valid) | s4Free);  // blocks/conn_table/lookup.ts:69
   wire s2Free = ((~s2_valid) | s3Free);  // blocks/conn_table/lookup.ts:70
   wire s1Free = ((~s1_valid) | s2Free);  // blocks/conn_table/lookup.ts:71
-  wire bankReq = (st == INS_READ);  // blocks/conn_table/firmware.ts:70
-  wire bankSteal = (bankReq & ((~lookup_valid) | bankWaited));  // blocks/conn_table/conn-table.ts:61
+  wire bankReq = (st == INS_READ);  // blocks/conn_table/firmware.ts:76
+  wire bankSteal = (bankReq & ((~lookup_valid) | bankWaited));  // blocks/conn_table/conn-table.ts:62
   wire open = ((s1Free & (~bankSteal)) & (~clearing));  // blocks/conn_table/lookup.ts:74
-  wire st_is_IDLE = (st == IDLE);  // blocks/conn_table/firmware.ts:86
-  wire _and_1 = (cmd_valid & (~clearing));  // blocks/conn_table/firmware.ts:87
-  wire cmd_op_is_0 = (cmd_op == 2'd0);  // blocks/conn_table/firmware.ts:88
-  wire _not_12 = (~(cmd_index < 16'd64));  // blocks/conn_table/firmware.ts:89
-  wire [5:0] cmdIndex = cmd_index[5:0];  // blocks/conn_table/conn-table.ts:79
-  wire _not_13 = (~(cmdIndex[5] ? (cmdIndex[4] ? (cmdIndex[3] ? (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_63 : allocated_62) : (cmdIndex[0] ? allocated_61 : allocated_60)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_59 : allocated_58) : (cmdIndex[0] ? allocated_57 : allocated_56))) : (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_55 : allocated_54) : (cmdIndex[0] ? allocated_53 : allocated_52)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_51 : allocated_50) : (cmdIndex[0] ? allocated_49 : allocated_48)))) : (cmdIndex[3] ? (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_47 : allocated_46) : (cmdIndex[0] ? allocated_45 : allocated_44)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_43 : allocated_42) : (cmdIndex[0] ? allocated_41 : allocated_40))) : (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_39 : allocated_38) : (cmdIndex[0] ? allocated_37 : allocated_36)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_35 : allocated_34) : (cmdIndex[0] ? allocated_33 : allocated_32))))) : (cmdIndex[4] ? (cmdIndex[3] ? (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_31 : allocated_30) : (cmdIndex[0] ? allocated_29 : allocated_28)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_27 : allocated_26) : (cmdIndex[0] ? allocated_25 : allocated_24))) : (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_23 : allocated_22) : (cmdIndex[0] ? allocated_21 : allocated_20)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_19 : allocated_18) : (cmdIndex[0] ? allocated_17 : allocated_16)))) : (cmdIndex[3] ? (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_15 : allocated_14) : (cmdIndex[0] ? allocated_13 : allocated_12)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_11 : allocated_10) : (cmdIndex[0] ? allocated_9 : allocated_8))) : (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_7 : allocated_6) : (cmdIndex[0] ? allocated_5 : allocated_4)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_3 : allocated_2) : (cmdIndex[0] ? allocated_1 : allocated_0)))))));  // blocks/conn_table/firmware.ts:90
-  wire st_is_INS_READ = (st == INS_READ);  // blocks/conn_table/firmware.ts:86
-  wire st_is_INS_DECIDE = (st == INS_DECIDE);  // blocks/conn_table/firmware.ts:86
+  wire st_is_IDLE = (st == IDLE);  // blocks/conn_table/firmware.ts:92
+  wire _and_1 = (cmd_valid & (~clearing));  // blocks/conn_table/firmware.ts:93
+  wire cmd_op_is_0 = (cmd_op == 2'd0);  // blocks/conn_table/firmware.ts:94
+  wire _not_12 = (~(cmd_index < 16'd64));  // blocks/conn_table/firmware.ts:95
+  wire [5:0] cmdIndex = cmd_index[5:0];  // blocks/conn_table/conn-table.ts:80
+  wire _not_13 = (~(cmdIndex[5] ? (cmdIndex[4] ? (cmdIndex[3] ? (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_63 : allocated_62) : (cmdIndex[0] ? allocated_61 : allocated_60)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_59 : allocated_58) : (cmdIndex[0] ? allocated_57 : allocated_56))) : (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_55 : allocated_54) : (cmdIndex[0] ? allocated_53 : allocated_52)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_51 : allocated_50) : (cmdIndex[0] ? allocated_49 : allocated_48)))) : (cmdIndex[3] ? (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_47 : allocated_46) : (cmdIndex[0] ? allocated_45 : allocated_44)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_43 : allocated_42) : (cmdIndex[0] ? allocated_41 : allocated_40))) : (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_39 : allocated_38) : (cmdIndex[0] ? allocated_37 : allocated_36)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_35 : allocated_34) : (cmdIndex[0] ? allocated_33 : allocated_32))))) : (cmdIndex[4] ? (cmdIndex[3] ? (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_31 : allocated_30) : (cmdIndex[0] ? allocated_29 : allocated_28)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_27 : allocated_26) : (cmdIndex[0] ? allocated_25 : allocated_24))) : (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_23 : allocated_22) : (cmdIndex[0] ? allocated_21 : allocated_20)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_19 : allocated_18) : (cmdIndex[0] ? allocated_17 : allocated_16)))) : (cmdIndex[3] ? (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_15 : allocated_14) : (cmdIndex[0] ? allocated_13 : allocated_12)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_11 : allocated_10) : (cmdIndex[0] ? allocated_9 : allocated_8))) : (cmdIndex[2] ? (cmdIndex[1] ? (cmdIndex[0] ? allocated_7 : allocated_6) : (cmdIndex[0] ? allocated_5 : allocated_4)) : (cmdIndex[1] ? (cmdIndex[0] ? allocated_3 : allocated_2) : (cmdIndex[0] ? allocated_1 : allocated_0)))))));  // blocks/conn_table/firmware.ts:96
+  wire st_is_INS_READ = (st == INS_READ);  // blocks/conn_table/firmware.ts:92
+  wire st_is_INS_DECIDE = (st == INS_DECIDE);  // blocks/conn_table/firmware.ts:92
   wire [103:0] s_13 = _rdata[103:0];  // blocks/conn_table/bank.ts:16
   wire valid_12 = s_13[0];  // blocks/conn_table/bank.ts:17
   wire [95:0] tuple_8 = s_13[96:1];  // blocks/conn_table/bank.ts:17
@@ -296,55 +316,55 @@ module conn_table_conns64_ways4_stash4_seed1 (
   wire valid_19 = s_20[0];  // blocks/conn_table/bank.ts:17
   wire [95:0] tuple_15 = s_20[96:1];  // blocks/conn_table/bank.ts:17
   wire m_19 = (valid_19 & (tuple_15 == _cat_1));  // blocks/conn_table/match.ts:12
-  wire valid = stashValid[0];  // blocks/conn_table/conn-table.ts:50
+  wire valid = stashValid[0];  // blocks/conn_table/conn-table.ts:51
   wire m_20 = (valid & (stash_0_tuple == _cat_1));  // blocks/conn_table/match.ts:12
-  wire valid_1 = stashValid[1];  // blocks/conn_table/conn-table.ts:50
+  wire valid_1 = stashValid[1];  // blocks/conn_table/conn-table.ts:51
   wire m_21 = (valid_1 & (stash_1_tuple == _cat_1));  // blocks/conn_table/match.ts:12
-  wire valid_2 = stashValid[2];  // blocks/conn_table/conn-table.ts:50
+  wire valid_2 = stashValid[2];  // blocks/conn_table/conn-table.ts:51
   wire m_22 = (valid_2 & (stash_2_tuple == _cat_1));  // blocks/conn_table/match.ts:12
-  wire valid_3 = stashValid[3];  // blocks/conn_table/conn-table.ts:50
+  wire valid_3 = stashValid[3];  // blocks/conn_table/conn-table.ts:51
   wire m_23 = (valid_3 & (stash_3_tuple == _cat_1));  // blocks/conn_table/match.ts:12
   wire hit_1 = ((((((((((((1'd0 | m_12) | m_13) | m_14) | m_15) | m_16) | m_17) | m_18) | m_19) | m_20) | m_21) | m_22) | m_23);  // blocks/conn_table/match.ts:13
   wire counterLeft = (issued < 7'd64);  // blocks/conn_table/free-list.ts:25
   wire available = (counterLeft | (queued != 7'd0));  // blocks/conn_table/free-list.ts:29
-  wire _not_3 = (~valid_15);  // blocks/conn_table/firmware.ts:57
-  wire _not_2 = (~valid_14);  // blocks/conn_table/firmware.ts:57
-  wire _not_1 = (~valid_13);  // blocks/conn_table/firmware.ts:57
-  wire _not = (~valid_12);  // blocks/conn_table/firmware.ts:57
+  wire _not_3 = (~valid_15);  // blocks/conn_table/firmware.ts:59
+  wire _not_2 = (~valid_14);  // blocks/conn_table/firmware.ts:59
+  wire _not_1 = (~valid_13);  // blocks/conn_table/firmware.ts:59
+  wire _not = (~valid_12);  // blocks/conn_table/firmware.ts:59
   wire any = ((((1'd0 | _not_3) | _not_2) | _not_1) | _not);  // blocks/conn_table/match.ts:25
-  wire _not_7 = (~valid_19);  // blocks/conn_table/firmware.ts:57
-  wire _not_6 = (~valid_18);  // blocks/conn_table/firmware.ts:57
-  wire _not_5 = (~valid_17);  // blocks/conn_table/firmware.ts:57
-  wire _not_4 = (~valid_16);  // blocks/conn_table/firmware.ts:57
+  wire _not_7 = (~valid_19);  // blocks/conn_table/firmware.ts:59
+  wire _not_6 = (~valid_18);  // blocks/conn_table/firmware.ts:59
+  wire _not_5 = (~valid_17);  // blocks/conn_table/firmware.ts:59
+  wire _not_4 = (~valid_16);  // blocks/conn_table/firmware.ts:59
   wire any_1 = ((((1'd0 | _not_7) | _not_6) | _not_5) | _not_4);  // blocks/conn_table/match.ts:25
-  wire bankHasRoom = (any | any_1);  // blocks/conn_table/firmware.ts:62
-  wire _not_11 = (~valid_3);  // blocks/conn_table/firmware.ts:63
-  wire _not_10 = (~valid_2);  // blocks/conn_table/firmware.ts:63
-  wire _not_9 = (~valid_1);  // blocks/conn_table/firmware.ts:63
-  wire _not_8 = (~valid);  // blocks/conn_table/firmware.ts:63
+  wire bankHasRoom = (any | any_1);  // blocks/conn_table/firmware.ts:64
+  wire _not_11 = (~valid_3);  // blocks/conn_table/firmware.ts:65
+  wire _not_10 = (~valid_2);  // blocks/conn_table/firmware.ts:65
+  wire _not_9 = (~valid_1);  // blocks/conn_table/firmware.ts:65
+  wire _not_8 = (~valid);  // blocks/conn_table/firmware.ts:65
   wire any_2 = ((((1'd0 | _not_11) | _not_10) | _not_9) | _not_8);  // blocks/conn_table/match.ts:25
-  wire [2:0] insertStatus = (hit_1 ? 3'd1 : ((~available) ? 3'd2 : ((bankHasRoom | any_2) ? 3'd0 : 3'd3)));  // blocks/conn_table/firmware.ts:65
-  wire insertStatus_is_0 = (insertStatus == 3'd0);  // blocks/conn_table/firmware.ts:101
-  wire st_is_INS_COMMIT = (st == INS_COMMIT);  // blocks/conn_table/firmware.ts:86
-  wire tcbReq = ((st == INS_COMMIT) | (st == ACCESS));  // blocks/conn_table/firmware.ts:71
-  wire grantUpd = (upd_valid & ((~tcbReq) | (~lastWasUpd)));  // blocks/conn_table/conn-table.ts:104
-  wire tcbGrantEngine = (tcbReq & (~grantUpd));  // blocks/conn_table/conn-table.ts:84
-  wire st_is_DEL_COMMIT = (st == DEL_COMMIT);  // blocks/conn_table/firmware.ts:86
-  wire st_is_ACCESS = (st == ACCESS);  // blocks/conn_table/firmware.ts:86
-  wire cmdReady = (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? 1'd0 : (_not_12 ? 1'd1 : (_not_13 ? 1'd1 : 1'd0))) : 1'd0) : (st_is_INS_READ ? 1'd0 : (st_is_INS_DECIDE ? (insertStatus_is_0 ? 1'd0 : 1'd1) : (st_is_INS_COMMIT ? (tcbGrantEngine ? 1'd1 : 1'd0) : (st_is_DEL_COMMIT ? 1'd1 : (st_is_ACCESS ? (tcbGrantEngine ? 1'd1 : 1'd0) : 1'd0))))));  // blocks/conn_table/firmware.ts:69
-  wire respValid = (st == RESP);  // blocks/conn_table/firmware.ts:111
+  wire [2:0] placeStatus = (hit_1 ? 3'd1 : ((~available) ? 3'd2 : ((bankHasRoom | any_2) ? 3'd0 : 3'd3)));  // blocks/conn_table/firmware.ts:67
+  wire placeStatus_is_0 = (placeStatus == 3'd0);  // blocks/conn_table/firmware.ts:111
+  wire st_is_INS_COMMIT = (st == INS_COMMIT);  // blocks/conn_table/firmware.ts:92
+  wire tcbReq = ((st == INS_COMMIT) | (st == ACCESS));  // blocks/conn_table/firmware.ts:77
+  wire grantUpd = (upd_valid & ((~tcbReq) | (~lastWasUpd)));  // blocks/conn_table/conn-table.ts:105
+  wire tcbGrantEngine = (tcbReq & (~grantUpd));  // blocks/conn_table/conn-table.ts:85
+  wire st_is_DEL_COMMIT = (st == DEL_COMMIT);  // blocks/conn_table/firmware.ts:92
+  wire st_is_ACCESS = (st == ACCESS);  // blocks/conn_table/firmware.ts:92
+  wire cmdReady = (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? 1'd0 : (_not_12 ? 1'd1 : (_not_13 ? 1'd1 : 1'd0))) : 1'd0) : (st_is_INS_READ ? 1'd0 : (st_is_INS_DECIDE ? (placeStatus_is_0 ? 1'd0 : 1'd1) : (st_is_INS_COMMIT ? (tcbGrantEngine ? 1'd1 : 1'd0) : (st_is_DEL_COMMIT ? 1'd1 : (st_is_ACCESS ? (tcbGrantEngine ? 1'd1 : 1'd0) : 1'd0))))));  // blocks/conn_table/firmware.ts:75
+  wire respValid = (st == RESP);  // blocks/conn_table/firmware.ts:121
   wire [2:0] n_2 = ((((3'd0 + {2'd0, stashValid[0]}) + {2'd0, stashValid[1]}) + {2'd0, stashValid[2]}) + {2'd0, stashValid[3]});  // blocks/conn_table/match.ts:33
   wire [5:0] next = (counterLeft ? issued[5:0] : head);  // blocks/conn_table/free-list.ts:30
   wire [3:0] _cat_2 = {(^(_cat_1 & 96'h63ce367666e8bcf0c694e249)), (^(_cat_1 & 96'ha044611184982fdb4d57da0a)), (^(_cat_1 & 96'h565702ad963d391a95bfa6ac)), (^(_cat_1 & 96'he324653ff648421a27ca8ae0))};  // blocks/conn_table/hash.ts:51
   wire [95:0] _cat = {lookup_local_ip, lookup_remote_ip, lookup_local_port, lookup_remote_port};  // blocks/conn_table/lookup.ts:52
-  wire [3:0] bank0_raddr = (bankSteal ? _cat_2 : {(^(_cat & 96'h63ce367666e8bcf0c694e249)), (^(_cat & 96'ha044611184982fdb4d57da0a)), (^(_cat & 96'h565702ad963d391a95bfa6ac)), (^(_cat & 96'he324653ff648421a27ca8ae0))});  // blocks/conn_table/conn-table.ts:62
+  wire [3:0] bank0_raddr = (bankSteal ? _cat_2 : {(^(_cat & 96'h63ce367666e8bcf0c694e249)), (^(_cat & 96'ha044611184982fdb4d57da0a)), (^(_cat & 96'h565702ad963d391a95bfa6ac)), (^(_cat & 96'he324653ff648421a27ca8ae0))});  // blocks/conn_table/conn-table.ts:63
   wire [3:0] _cat_3 = {(^(_cat_1 & 96'h8ba7dfbd44a96d748dfbadaa)), (^(_cat_1 & 96'hfe4218a1ade59ef658bf01de)), (^(_cat_1 & 96'h5c299d764d0d6590e615d8ec)), (^(_cat_1 & 96'h5060272485192a2d3a2b7feb))};  // blocks/conn_table/hash.ts:51
-  wire [3:0] bank1_raddr = (bankSteal ? _cat_3 : {(^(_cat & 96'h8ba7dfbd44a96d748dfbadaa)), (^(_cat & 96'hfe4218a1ade59ef658bf01de)), (^(_cat & 96'h5c299d764d0d6590e615d8ec)), (^(_cat & 96'h5060272485192a2d3a2b7feb))});  // blocks/conn_table/conn-table.ts:62
+  wire [3:0] bank1_raddr = (bankSteal ? _cat_3 : {(^(_cat & 96'h8ba7dfbd44a96d748dfbadaa)), (^(_cat & 96'hfe4218a1ade59ef658bf01de)), (^(_cat & 96'h5c299d764d0d6590e615d8ec)), (^(_cat & 96'h5060272485192a2d3a2b7feb))});  // blocks/conn_table/conn-table.ts:63
   wire accept = (lookup_valid & open);  // blocks/conn_table/lookup.ts:76
-  wire bankReadEn = (bankSteal | accept);  // blocks/conn_table/conn-table.ts:63
-  wire [5:0] tcbReadAddr = s2Index;  // blocks/conn_table/conn-table.ts:66
+  wire bankReadEn = (bankSteal | accept);  // blocks/conn_table/conn-table.ts:64
+  wire [5:0] tcbReadAddr = s2Index;  // blocks/conn_table/conn-table.ts:67
   wire tcbReadEnable = (s3Free & s2_valid);  // blocks/conn_table/lookup.ts:96
-  wire tcbReadEn = tcbReadEnable;  // blocks/conn_table/conn-table.ts:67
+  wire tcbReadEn = tcbReadEnable;  // blocks/conn_table/conn-table.ts:68
   wire [103:0] s = _rdata[103:0];  // blocks/conn_table/bank.ts:16
   wire valid_4 = s[0];  // blocks/conn_table/bank.ts:17
   wire [95:0] tuple = s[96:1];  // blocks/conn_table/bank.ts:17
@@ -396,11 +416,11 @@ module conn_table_conns64_ways4_stash4_seed1 (
   wire _and = (s1Fresh & (~s2Free));  // blocks/conn_table/lookup.ts:83
   wire stillOurs = ({tcbLookupData[447:416], tcbLookupData[479:448], tcbLookupData[495:480], tcbLookupData[511:496]} == s3_key);  // blocks/conn_table/lookup.ts:104
   wire outFire = (outValid & out_ready);  // blocks/conn_table/lookup.ts:131
-  wire s_8 = locWord[0];  // blocks/conn_table/conn-table.ts:82
-  wire s_9 = locWord[1];  // blocks/conn_table/conn-table.ts:82
-  wire [1:0] s_10 = locWord[3:2];  // blocks/conn_table/conn-table.ts:82
-  wire [1:0] s_11 = locWord[5:4];  // blocks/conn_table/conn-table.ts:82
-  wire [3:0] s_12 = locWord[9:6];  // blocks/conn_table/conn-table.ts:82
+  wire s_8 = locWord[0];  // blocks/conn_table/conn-table.ts:83
+  wire s_9 = locWord[1];  // blocks/conn_table/conn-table.ts:83
+  wire [1:0] s_10 = locWord[3:2];  // blocks/conn_table/conn-table.ts:83
+  wire [1:0] s_11 = locWord[5:4];  // blocks/conn_table/conn-table.ts:83
+  wire [3:0] s_12 = locWord[9:6];  // blocks/conn_table/conn-table.ts:83
   wire [5:0] index_9 = s_13[102:97];  // blocks/conn_table/bank.ts:17
   wire [5:0] index_10 = s_14[102:97];  // blocks/conn_table/bank.ts:17
   wire [5:0] index_11 = s_15[102:97];  // blocks/conn_table/bank.ts:17
@@ -414,56 +434,56 @@ module conn_table_conns64_ways4_stash4_seed1 (
   wire [2:0] n_1 = ((((3'd0 + {2'd0, _not_4}) + {2'd0, _not_5}) + {2'd0, _not_6}) + {2'd0, _not_7});  // blocks/conn_table/match.ts:33
   wire [1:0] pos = (_not ? 2'd0 : (_not_1 ? 2'd1 : (_not_2 ? 2'd2 : (_not_3 ? 2'd3 : 2'd0))));  // blocks/conn_table/match.ts:24
   wire [1:0] pos_1 = (_not_4 ? 2'd0 : (_not_5 ? 2'd1 : (_not_6 ? 2'd2 : (_not_7 ? 2'd3 : 2'd0))));  // blocks/conn_table/match.ts:24
-  wire useBank1 = (n_1 > n);  // blocks/conn_table/firmware.ts:61
+  wire useBank1 = (n_1 > n);  // blocks/conn_table/firmware.ts:63
   wire [1:0] pos_2 = (_not_8 ? 2'd0 : (_not_9 ? 2'd1 : (_not_10 ? 2'd2 : (_not_11 ? 2'd3 : 2'd0))));  // blocks/conn_table/match.ts:24
-  wire insertCommit = ((st == INS_COMMIT) & tcbGrantEngine);  // blocks/conn_table/firmware.ts:72
-  wire deleteCommit = (st == DEL_COMMIT);  // blocks/conn_table/firmware.ts:73
-  wire accessGrant = ((st == ACCESS) & tcbGrantEngine);  // blocks/conn_table/firmware.ts:74
-  wire refuse = (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? 1'd0 : (_not_12 ? 1'd1 : (_not_13 ? 1'd1 : 1'd0))) : 1'd0) : 1'd0);  // blocks/conn_table/firmware.ts:75
-  wire insertRefused = (st_is_IDLE ? 1'd0 : (st_is_INS_READ ? 1'd0 : (st_is_INS_DECIDE ? (insertStatus_is_0 ? 1'd0 : 1'd1) : 1'd0)));  // blocks/conn_table/firmware.ts:76
-  wire [5:0] newIndex = respIndex[5:0];  // blocks/conn_table/firmware.ts:114
-  wire isRead = (cmd_op == 2'd2);  // blocks/conn_table/firmware.ts:115
-  wire [5:0] updIndex = upd_index[5:0];  // blocks/conn_table/conn-table.ts:101
-  wire updOk = ((upd_index < 16'd64) & (updIndex[5] ? (updIndex[4] ? (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_63 : allocated_62) : (updIndex[0] ? allocated_61 : allocated_60)) : (updIndex[1] ? (updIndex[0] ? allocated_59 : allocated_58) : (updIndex[0] ? allocated_57 : allocated_56))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_55 : allocated_54) : (updIndex[0] ? allocated_53 : allocated_52)) : (updIndex[1] ? (updIndex[0] ? allocated_51 : allocated_50) : (updIndex[0] ? allocated_49 : allocated_48)))) : (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_47 : allocated_46) : (updIndex[0] ? allocated_45 : allocated_44)) : (updIndex[1] ? (updIndex[0] ? allocated_43 : allocated_42) : (updIndex[0] ? allocated_41 : allocated_40))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_39 : allocated_38) : (updIndex[0] ? allocated_37 : allocated_36)) : (updIndex[1] ? (updIndex[0] ? allocated_35 : allocated_34) : (updIndex[0] ? allocated_33 : allocated_32))))) : (updIndex[4] ? (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_31 : allocated_30) : (updIndex[0] ? allocated_29 : allocated_28)) : (updIndex[1] ? (updIndex[0] ? allocated_27 : allocated_26) : (updIndex[0] ? allocated_25 : allocated_24))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_23 : allocated_22) : (updIndex[0] ? allocated_21 : allocated_20)) : (updIndex[1] ? (updIndex[0] ? allocated_19 : allocated_18) : (updIndex[0] ? allocated_17 : allocated_16)))) : (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_15 : allocated_14) : (updIndex[0] ? allocated_13 : allocated_12)) : (updIndex[1] ? (updIndex[0] ? allocated_11 : allocated_10) : (updIndex[0] ? allocated_9 : allocated_8))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_7 : allocated_6) : (updIndex[0] ? allocated_5 : allocated_4)) : (updIndex[1] ? (updIndex[0] ? allocated_3 : allocated_2) : (updIndex[0] ? allocated_1 : allocated_0)))))));  // blocks/conn_table/conn-table.ts:102
-  wire [5:0] engineIndex = (insertCommit ? newIndex : cmdIndex);  // blocks/conn_table/conn-table.ts:110
-  wire [5:0] portAAddr = (grantUpd ? updIndex : engineIndex);  // blocks/conn_table/conn-table.ts:111
-  wire [511:0] tcb_wdata = (grantUpd ? {96'h0, upd_max_snd_wnd, upd_ts_recent, upd_irs, upd_rcv_wnd, upd_rcv_nxt, upd_iss, upd_snd_wl2, upd_snd_wl1, upd_snd_wnd, upd_snd_nxt, upd_snd_una, upd_mss, 15'd0, upd_sack_ok, 7'd0, upd_ts_ok, 4'd0, upd_rcv_wscale, 4'd0, upd_snd_wscale, 4'd0, upd_state} : (insertCommit ? {cmd_remote_port, cmd_local_port, cmd_remote_ip, cmd_local_ip, 416'h0} : {96'h0, cmd_max_snd_wnd, cmd_ts_recent, cmd_irs, cmd_rcv_wnd, cmd_rcv_nxt, cmd_iss, cmd_snd_wl2, cmd_snd_wl1, cmd_snd_wnd, cmd_snd_nxt, cmd_snd_una, cmd_mss, 15'd0, cmd_sack_ok, 7'd0, cmd_ts_ok, 4'd0, cmd_rcv_wscale, 4'd0, cmd_snd_wscale, 4'd0, cmd_state}));  // blocks/conn_table/conn-table.ts:116
-  wire [16:0] _mux = (grantUpd ? upd_mask : cmd_mask);  // blocks/conn_table/conn-table.ts:117
-  wire [63:0] tcb_wmask = {insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, (insertCommit | _mux[16]), (insertCommit | _mux[16]), (insertCommit | _mux[16]), (insertCommit | _mux[16]), (insertCommit | _mux[15]), (insertCommit | _mux[15]), (insertCommit | _mux[15]), (insertCommit | _mux[15]), (insertCommit | _mux[14]), (insertCommit | _mux[14]), (insertCommit | _mux[14]), (insertCommit | _mux[14]), (insertCommit | _mux[13]), (insertCommit | _mux[13]), (insertCommit | _mux[13]), (insertCommit | _mux[13]), (insertCommit | _mux[12]), (insertCommit | _mux[12]), (insertCommit | _mux[12]), (insertCommit | _mux[12]), (insertCommit | _mux[11]), (insertCommit | _mux[11]), (insertCommit | _mux[11]), (insertCommit | _mux[11]), (insertCommit | _mux[10]), (insertCommit | _mux[10]), (insertCommit | _mux[10]), (insertCommit | _mux[10]), (insertCommit | _mux[9]), (insertCommit | _mux[9]), (insertCommit | _mux[9]), (insertCommit | _mux[9]), (insertCommit | _mux[8]), (insertCommit | _mux[8]), (insertCommit | _mux[8]), (insertCommit | _mux[8]), (insertCommit | _mux[7]), (insertCommit | _mux[7]), (insertCommit | _mux[7]), (insertCommit | _mux[7]), (insertCommit | _mux[6]), (insertCommit | _mux[6]), (insertCommit | _mux[6]), (insertCommit | _mux[6]), (insertCommit | _mux[5]), (insertCommit | _mux[5]), insertCommit, (insertCommit | _mux[4]), (insertCommit | _mux[3]), (insertCommit | _mux[2]), (insertCommit | _mux[1]), (insertCommit | _mux[0])};  // blocks/conn_table/conn-table.ts:117
-  wire portAWrite = (((grantUpd & updOk) | insertCommit) | (accessGrant & (~isRead)));  // blocks/conn_table/conn-table.ts:118
-  wire enable = (accessGrant & isRead);  // blocks/conn_table/conn-table.ts:120
-  wire insHere = ((insertCommit & (~place_inStash)) & (place_bank == 1'd0));  // blocks/conn_table/conn-table.ts:125
-  wire delHere = ((deleteCommit & (~s_8)) & (s_9 == 1'd0));  // blocks/conn_table/conn-table.ts:126
-  wire [3:0] addr = (clearing ? clearAt : (delHere ? s_12 : _cat_2));  // blocks/conn_table/conn-table.ts:127
+  wire insertCommit = ((st == INS_COMMIT) & tcbGrantEngine);  // blocks/conn_table/firmware.ts:78
+  wire deleteCommit = (st == DEL_COMMIT);  // blocks/conn_table/firmware.ts:79
+  wire accessGrant = ((st == ACCESS) & tcbGrantEngine);  // blocks/conn_table/firmware.ts:80
+  wire refuse = (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? 1'd0 : (_not_12 ? 1'd1 : (_not_13 ? 1'd1 : 1'd0))) : 1'd0) : 1'd0);  // blocks/conn_table/firmware.ts:81
+  wire insertRefused = (st_is_IDLE ? 1'd0 : (st_is_INS_READ ? 1'd0 : (st_is_INS_DECIDE ? (placeStatus_is_0 ? 1'd0 : 1'd1) : 1'd0)));  // blocks/conn_table/firmware.ts:82
+  wire [5:0] newIndex = respIndex[5:0];  // blocks/conn_table/firmware.ts:124
+  wire isRead = (cmd_op == 2'd2);  // blocks/conn_table/firmware.ts:125
+  wire [5:0] updIndex = upd_index[5:0];  // blocks/conn_table/conn-table.ts:102
+  wire updOk = ((upd_index < 16'd64) & (updIndex[5] ? (updIndex[4] ? (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_63 : allocated_62) : (updIndex[0] ? allocated_61 : allocated_60)) : (updIndex[1] ? (updIndex[0] ? allocated_59 : allocated_58) : (updIndex[0] ? allocated_57 : allocated_56))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_55 : allocated_54) : (updIndex[0] ? allocated_53 : allocated_52)) : (updIndex[1] ? (updIndex[0] ? allocated_51 : allocated_50) : (updIndex[0] ? allocated_49 : allocated_48)))) : (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_47 : allocated_46) : (updIndex[0] ? allocated_45 : allocated_44)) : (updIndex[1] ? (updIndex[0] ? allocated_43 : allocated_42) : (updIndex[0] ? allocated_41 : allocated_40))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_39 : allocated_38) : (updIndex[0] ? allocated_37 : allocated_36)) : (updIndex[1] ? (updIndex[0] ? allocated_35 : allocated_34) : (updIndex[0] ? allocated_33 : allocated_32))))) : (updIndex[4] ? (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_31 : allocated_30) : (updIndex[0] ? allocated_29 : allocated_28)) : (updIndex[1] ? (updIndex[0] ? allocated_27 : allocated_26) : (updIndex[0] ? allocated_25 : allocated_24))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_23 : allocated_22) : (updIndex[0] ? allocated_21 : allocated_20)) : (updIndex[1] ? (updIndex[0] ? allocated_19 : allocated_18) : (updIndex[0] ? allocated_17 : allocated_16)))) : (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_15 : allocated_14) : (updIndex[0] ? allocated_13 : allocated_12)) : (updIndex[1] ? (updIndex[0] ? allocated_11 : allocated_10) : (updIndex[0] ? allocated_9 : allocated_8))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_7 : allocated_6) : (updIndex[0] ? allocated_5 : allocated_4)) : (updIndex[1] ? (updIndex[0] ? allocated_3 : allocated_2) : (updIndex[0] ? allocated_1 : allocated_0)))))));  // blocks/conn_table/conn-table.ts:103
+  wire [5:0] engineIndex = (insertCommit ? newIndex : cmdIndex);  // blocks/conn_table/conn-table.ts:111
+  wire [5:0] portAAddr = (grantUpd ? updIndex : engineIndex);  // blocks/conn_table/conn-table.ts:112
+  wire [639:0] tcb_wdata = (grantUpd ? {16'd0, upd_remote_mac, upd_rcvbuf, upd_rcv_mss, 14'd0, upd_sack_mode, 96'h0, upd_max_snd_wnd, upd_ts_recent, upd_irs, upd_rcv_adv, upd_rcv_nxt, upd_iss, upd_snd_wl2, upd_snd_wl1, upd_snd_wnd, upd_snd_nxt, upd_snd_una, upd_mss, 6'd0, upd_rx_mode, 7'd0, upd_sack_ok, 7'd0, upd_ts_ok, 4'd0, upd_rcv_wscale, 4'd0, upd_snd_wscale, 4'd0, upd_state} : (insertCommit ? {128'h0, cmd_remote_port, cmd_local_port, cmd_remote_ip, cmd_local_ip, 416'h0} : {16'd0, cmd_remote_mac, cmd_rcvbuf, cmd_rcv_mss, 14'd0, cmd_sack_mode, 96'h0, cmd_max_snd_wnd, cmd_ts_recent, cmd_irs, cmd_rcv_adv, cmd_rcv_nxt, cmd_iss, cmd_snd_wl2, cmd_snd_wl1, cmd_snd_wnd, cmd_snd_nxt, cmd_snd_una, cmd_mss, 6'd0, cmd_rx_mode, 7'd0, cmd_sack_ok, 7'd0, cmd_ts_ok, 4'd0, cmd_rcv_wscale, 4'd0, cmd_snd_wscale, 4'd0, cmd_state}));  // blocks/conn_table/conn-table.ts:117
+  wire [21:0] _mux = (grantUpd ? upd_mask : cmd_mask);  // blocks/conn_table/conn-table.ts:118
+  wire [79:0] tcb_wmask = {insertCommit, insertCommit, (insertCommit | _mux[21]), (insertCommit | _mux[21]), (insertCommit | _mux[21]), (insertCommit | _mux[21]), (insertCommit | _mux[21]), (insertCommit | _mux[21]), (insertCommit | _mux[20]), (insertCommit | _mux[20]), (insertCommit | _mux[20]), (insertCommit | _mux[20]), (insertCommit | _mux[19]), (insertCommit | _mux[19]), insertCommit, (insertCommit | _mux[18]), insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, (insertCommit | _mux[17]), (insertCommit | _mux[17]), (insertCommit | _mux[17]), (insertCommit | _mux[17]), (insertCommit | _mux[16]), (insertCommit | _mux[16]), (insertCommit | _mux[16]), (insertCommit | _mux[16]), (insertCommit | _mux[15]), (insertCommit | _mux[15]), (insertCommit | _mux[15]), (insertCommit | _mux[15]), (insertCommit | _mux[14]), (insertCommit | _mux[14]), (insertCommit | _mux[14]), (insertCommit | _mux[14]), (insertCommit | _mux[13]), (insertCommit | _mux[13]), (insertCommit | _mux[13]), (insertCommit | _mux[13]), (insertCommit | _mux[12]), (insertCommit | _mux[12]), (insertCommit | _mux[12]), (insertCommit | _mux[12]), (insertCommit | _mux[11]), (insertCommit | _mux[11]), (insertCommit | _mux[11]), (insertCommit | _mux[11]), (insertCommit | _mux[10]), (insertCommit | _mux[10]), (insertCommit | _mux[10]), (insertCommit | _mux[10]), (insertCommit | _mux[9]), (insertCommit | _mux[9]), (insertCommit | _mux[9]), (insertCommit | _mux[9]), (insertCommit | _mux[8]), (insertCommit | _mux[8]), (insertCommit | _mux[8]), (insertCommit | _mux[8]), (insertCommit | _mux[7]), (insertCommit | _mux[7]), (insertCommit | _mux[7]), (insertCommit | _mux[7]), (insertCommit | _mux[6]), (insertCommit | _mux[6]), (insertCommit | _mux[5]), (insertCommit | _mux[4]), (insertCommit | _mux[3]), (insertCommit | _mux[2]), (insertCommit | _mux[1]), (insertCommit | _mux[0])};  // blocks/conn_table/conn-table.ts:118
+  wire portAWrite = (((grantUpd & updOk) | insertCommit) | (accessGrant & (~isRead)));  // blocks/conn_table/conn-table.ts:119
+  wire enable = (accessGrant & isRead);  // blocks/conn_table/conn-table.ts:121
+  wire insHere = ((insertCommit & (~place_inStash)) & (place_bank == 1'd0));  // blocks/conn_table/conn-table.ts:126
+  wire delHere = ((deleteCommit & (~s_8)) & (s_9 == 1'd0));  // blocks/conn_table/conn-table.ts:127
+  wire [3:0] addr = (clearing ? clearAt : (delHere ? s_12 : _cat_2));  // blocks/conn_table/conn-table.ts:128
   wire [103:0] slot = {1'd0, newIndex, _cat_1, insHere};  // blocks/conn_table/bank.ts:25
-  wire [415:0] bank0_wdata = (clearing ? 416'h0 : {4{slot}});  // blocks/conn_table/conn-table.ts:129
-  wire [1:0] _mux_1 = (delHere ? s_10 : place_way);  // blocks/conn_table/conn-table.ts:132
+  wire [415:0] bank0_wdata = (clearing ? 416'h0 : {4{slot}});  // blocks/conn_table/conn-table.ts:130
+  wire [1:0] _mux_1 = (delHere ? s_10 : place_way);  // blocks/conn_table/conn-table.ts:133
   wire sel = (_mux_1 == 2'd3);  // blocks/conn_table/bank.ts:34
   wire sel_1 = (_mux_1 == 2'd2);  // blocks/conn_table/bank.ts:34
   wire sel_2 = (_mux_1 == 2'd1);  // blocks/conn_table/bank.ts:34
   wire sel_3 = (_mux_1 == 2'd0);  // blocks/conn_table/bank.ts:34
-  wire [51:0] bank0_wmask = (clearing ? 52'hfffffffffffff : {{13{sel}}, {13{sel_1}}, {13{sel_2}}, {13{sel_3}}});  // blocks/conn_table/conn-table.ts:131
-  wire enable_1 = ((insHere | delHere) | clearing);  // blocks/conn_table/conn-table.ts:133
-  wire insHere_1 = ((insertCommit & (~place_inStash)) & (place_bank == 1'd1));  // blocks/conn_table/conn-table.ts:125
-  wire delHere_1 = ((deleteCommit & (~s_8)) & (s_9 == 1'd1));  // blocks/conn_table/conn-table.ts:126
-  wire [3:0] addr_1 = (clearing ? clearAt : (delHere_1 ? s_12 : _cat_3));  // blocks/conn_table/conn-table.ts:127
+  wire [51:0] bank0_wmask = (clearing ? 52'hfffffffffffff : {{13{sel}}, {13{sel_1}}, {13{sel_2}}, {13{sel_3}}});  // blocks/conn_table/conn-table.ts:132
+  wire enable_1 = ((insHere | delHere) | clearing);  // blocks/conn_table/conn-table.ts:134
+  wire insHere_1 = ((insertCommit & (~place_inStash)) & (place_bank == 1'd1));  // blocks/conn_table/conn-table.ts:126
+  wire delHere_1 = ((deleteCommit & (~s_8)) & (s_9 == 1'd1));  // blocks/conn_table/conn-table.ts:127
+  wire [3:0] addr_1 = (clearing ? clearAt : (delHere_1 ? s_12 : _cat_3));  // blocks/conn_table/conn-table.ts:128
   wire [103:0] slot_1 = {1'd0, newIndex, _cat_1, insHere_1};  // blocks/conn_table/bank.ts:25
-  wire [415:0] bank1_wdata = (clearing ? 416'h0 : {4{slot_1}});  // blocks/conn_table/conn-table.ts:129
-  wire [1:0] _mux_2 = (delHere_1 ? s_10 : place_way);  // blocks/conn_table/conn-table.ts:132
+  wire [415:0] bank1_wdata = (clearing ? 416'h0 : {4{slot_1}});  // blocks/conn_table/conn-table.ts:130
+  wire [1:0] _mux_2 = (delHere_1 ? s_10 : place_way);  // blocks/conn_table/conn-table.ts:133
   wire sel_4 = (_mux_2 == 2'd3);  // blocks/conn_table/bank.ts:34
   wire sel_5 = (_mux_2 == 2'd2);  // blocks/conn_table/bank.ts:34
   wire sel_6 = (_mux_2 == 2'd1);  // blocks/conn_table/bank.ts:34
   wire sel_7 = (_mux_2 == 2'd0);  // blocks/conn_table/bank.ts:34
-  wire [51:0] bank1_wmask = (clearing ? 52'hfffffffffffff : {{13{sel_4}}, {13{sel_5}}, {13{sel_6}}, {13{sel_7}}});  // blocks/conn_table/conn-table.ts:131
-  wire enable_2 = ((insHere_1 | delHere_1) | clearing);  // blocks/conn_table/conn-table.ts:133
-  wire _and_2 = ((insertCommit & place_inStash) & (place_slot == 2'd0));  // blocks/conn_table/conn-table.ts:136
-  wire _and_3 = ((insertCommit & place_inStash) & (place_slot == 2'd1));  // blocks/conn_table/conn-table.ts:136
-  wire _and_4 = ((insertCommit & place_inStash) & (place_slot == 2'd2));  // blocks/conn_table/conn-table.ts:136
-  wire _and_5 = ((insertCommit & place_inStash) & (place_slot == 2'd3));  // blocks/conn_table/conn-table.ts:136
-  wire [3:0] stashSet = ((insertCommit & place_inStash) ? (4'd1 << place_slot) : 4'd0);  // blocks/conn_table/conn-table.ts:138
-  wire [3:0] stashClr = ((deleteCommit & s_8) ? (4'd1 << s_11) : 4'd0);  // blocks/conn_table/conn-table.ts:139
-  wire [3:0] placedBucket = ((place_bank == 1'd1) ? _cat_3 : _cat_2);  // blocks/conn_table/conn-table.ts:142
-  wire [5:0] allocAt = (insertCommit ? newIndex : cmdIndex);  // blocks/conn_table/conn-table.ts:145
+  wire [51:0] bank1_wmask = (clearing ? 52'hfffffffffffff : {{13{sel_4}}, {13{sel_5}}, {13{sel_6}}, {13{sel_7}}});  // blocks/conn_table/conn-table.ts:132
+  wire enable_2 = ((insHere_1 | delHere_1) | clearing);  // blocks/conn_table/conn-table.ts:134
+  wire _and_2 = ((insertCommit & place_inStash) & (place_slot == 2'd0));  // blocks/conn_table/conn-table.ts:137
+  wire _and_3 = ((insertCommit & place_inStash) & (place_slot == 2'd1));  // blocks/conn_table/conn-table.ts:137
+  wire _and_4 = ((insertCommit & place_inStash) & (place_slot == 2'd2));  // blocks/conn_table/conn-table.ts:137
+  wire _and_5 = ((insertCommit & place_inStash) & (place_slot == 2'd3));  // blocks/conn_table/conn-table.ts:137
+  wire [3:0] stashSet = ((insertCommit & place_inStash) ? (4'd1 << place_slot) : 4'd0);  // blocks/conn_table/conn-table.ts:139
+  wire [3:0] stashClr = ((deleteCommit & s_8) ? (4'd1 << s_11) : 4'd0);  // blocks/conn_table/conn-table.ts:140
+  wire [3:0] placedBucket = ((place_bank == 1'd1) ? _cat_3 : _cat_2);  // blocks/conn_table/conn-table.ts:143
+  wire [5:0] allocAt = (insertCommit ? newIndex : cmdIndex);  // blocks/conn_table/conn-table.ts:146
   wire _and_6 = (insertCommit & (~counterLeft));  // blocks/conn_table/free-list.ts:33
   assign lookup_ready = open;
   assign out_valid = outValid;
@@ -474,6 +494,7 @@ module conn_table_conns64_ways4_stash4_seed1 (
   assign out_rcv_wscale = outFields[19:16];
   assign out_ts_ok = outFields[24];
   assign out_sack_ok = outFields[32];
+  assign out_rx_mode = outFields[41:40];
   assign out_mss = outFields[63:48];
   assign out_snd_una = outFields[95:64];
   assign out_snd_nxt = outFields[127:96];
@@ -482,7 +503,7 @@ module conn_table_conns64_ways4_stash4_seed1 (
   assign out_snd_wl2 = outFields[223:192];
   assign out_iss = outFields[255:224];
   assign out_rcv_nxt = outFields[287:256];
-  assign out_rcv_wnd = outFields[319:288];
+  assign out_rcv_adv = outFields[319:288];
   assign out_irs = outFields[351:320];
   assign out_ts_recent = outFields[383:352];
   assign out_max_snd_wnd = outFields[415:384];
@@ -490,6 +511,10 @@ module conn_table_conns64_ways4_stash4_seed1 (
   assign out_remote_ip = outKey[63:32];
   assign out_local_port = outKey[31:16];
   assign out_remote_port = outKey[15:0];
+  assign out_sack_mode = outFields[513:512];
+  assign out_rcv_mss = outFields[543:528];
+  assign out_rcvbuf = outFields[575:544];
+  assign out_remote_mac = outFields[623:576];
   assign cmd_ready = cmdReady;
   assign resp_valid = respValid;
   assign resp_op = respOp;
@@ -500,6 +525,7 @@ module conn_table_conns64_ways4_stash4_seed1 (
   assign resp_rcv_wscale = tcbFwData[19:16];
   assign resp_ts_ok = tcbFwData[24];
   assign resp_sack_ok = tcbFwData[32];
+  assign resp_rx_mode = tcbFwData[41:40];
   assign resp_mss = tcbFwData[63:48];
   assign resp_snd_una = tcbFwData[95:64];
   assign resp_snd_nxt = tcbFwData[127:96];
@@ -508,7 +534,7 @@ module conn_table_conns64_ways4_stash4_seed1 (
   assign resp_snd_wl2 = tcbFwData[223:192];
   assign resp_iss = tcbFwData[255:224];
   assign resp_rcv_nxt = tcbFwData[287:256];
-  assign resp_rcv_wnd = tcbFwData[319:288];
+  assign resp_rcv_adv = tcbFwData[319:288];
   assign resp_irs = tcbFwData[351:320];
   assign resp_ts_recent = tcbFwData[383:352];
   assign resp_max_snd_wnd = tcbFwData[415:384];
@@ -516,6 +542,10 @@ module conn_table_conns64_ways4_stash4_seed1 (
   assign resp_remote_ip = tcbFwData[479:448];
   assign resp_local_port = tcbFwData[495:480];
   assign resp_remote_port = tcbFwData[511:496];
+  assign resp_sack_mode = tcbFwData[513:512];
+  assign resp_rcv_mss = tcbFwData[543:528];
+  assign resp_rcvbuf = tcbFwData[575:544];
+  assign resp_remote_mac = tcbFwData[623:576];
   assign upd_ready = grantUpd;
   assign stats_occupancy = occupancy;
   assign stats_stash_used = n_2;
@@ -695,10 +725,10 @@ module conn_table_conns64_ways4_stash4_seed1 (
       s3_valid <= (s3Free ? s2_valid : s3_valid);
       s1Fresh <= (s1Free ? accept : 1'd0);
       outValid <= (s4Free ? s3_valid : outValid);
-      st <= (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? INS_READ : (_not_12 ? RESP : (_not_13 ? RESP : ((cmd_op == 2'd1) ? DEL_COMMIT : ACCESS)))) : st) : (st_is_INS_READ ? (bankSteal ? INS_DECIDE : st) : (st_is_INS_DECIDE ? (insertStatus_is_0 ? INS_COMMIT : RESP) : (st_is_INS_COMMIT ? (tcbGrantEngine ? RESP : st) : (st_is_DEL_COMMIT ? RESP : (st_is_ACCESS ? (tcbGrantEngine ? RESP : st) : ((st == RESP) ? (resp_ready ? IDLE : st) : st)))))));
-      status <= (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? status : (_not_12 ? 3'd5 : (_not_13 ? 3'd4 : status))) : status) : (st_is_INS_READ ? status : (st_is_INS_DECIDE ? (insertStatus_is_0 ? status : insertStatus) : (st_is_INS_COMMIT ? (tcbGrantEngine ? 3'd0 : status) : (st_is_DEL_COMMIT ? 3'd0 : (st_is_ACCESS ? (tcbGrantEngine ? 3'd0 : status) : status))))));
-      respIndex <= (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? respIndex : (_not_12 ? cmd_index : (_not_13 ? cmd_index : respIndex))) : respIndex) : (st_is_INS_READ ? respIndex : (st_is_INS_DECIDE ? (insertStatus_is_0 ? {10'd0, (hit_1 ? index_17 : next)} : {10'd0, (hit_1 ? index_17 : 6'd0)}) : (st_is_INS_COMMIT ? respIndex : (st_is_DEL_COMMIT ? cmd_index : (st_is_ACCESS ? (tcbGrantEngine ? cmd_index : respIndex) : respIndex))))));
-      respOp <= (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? respOp : (_not_12 ? cmd_op : (_not_13 ? cmd_op : respOp))) : respOp) : (st_is_INS_READ ? respOp : (st_is_INS_DECIDE ? (insertStatus_is_0 ? respOp : cmd_op) : (st_is_INS_COMMIT ? (tcbGrantEngine ? cmd_op : respOp) : (st_is_DEL_COMMIT ? cmd_op : (st_is_ACCESS ? (tcbGrantEngine ? cmd_op : respOp) : respOp))))));
+      st <= (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? INS_READ : (_not_12 ? RESP : (_not_13 ? RESP : ((cmd_op == 2'd1) ? DEL_COMMIT : ACCESS)))) : st) : (st_is_INS_READ ? (bankSteal ? INS_DECIDE : st) : (st_is_INS_DECIDE ? (placeStatus_is_0 ? INS_COMMIT : RESP) : (st_is_INS_COMMIT ? (tcbGrantEngine ? RESP : st) : (st_is_DEL_COMMIT ? RESP : (st_is_ACCESS ? (tcbGrantEngine ? RESP : st) : ((st == RESP) ? (resp_ready ? IDLE : st) : st)))))));
+      status <= (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? status : (_not_12 ? 3'd5 : (_not_13 ? 3'd4 : status))) : status) : (st_is_INS_READ ? status : (st_is_INS_DECIDE ? (placeStatus_is_0 ? status : placeStatus) : (st_is_INS_COMMIT ? (tcbGrantEngine ? 3'd0 : status) : (st_is_DEL_COMMIT ? 3'd0 : (st_is_ACCESS ? (tcbGrantEngine ? 3'd0 : status) : status))))));
+      respIndex <= (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? respIndex : (_not_12 ? cmd_index : (_not_13 ? cmd_index : respIndex))) : respIndex) : (st_is_INS_READ ? respIndex : (st_is_INS_DECIDE ? (placeStatus_is_0 ? {10'd0, (hit_1 ? index_17 : next)} : {10'd0, (hit_1 ? index_17 : 6'd0)}) : (st_is_INS_COMMIT ? respIndex : (st_is_DEL_COMMIT ? cmd_index : (st_is_ACCESS ? (tcbGrantEngine ? cmd_index : respIndex) : respIndex))))));
+      respOp <= (st_is_IDLE ? (_and_1 ? (cmd_op_is_0 ? respOp : (_not_12 ? cmd_op : (_not_13 ? cmd_op : respOp))) : respOp) : (st_is_INS_READ ? respOp : (st_is_INS_DECIDE ? (placeStatus_is_0 ? respOp : cmd_op) : (st_is_INS_COMMIT ? (tcbGrantEngine ? cmd_op : respOp) : (st_is_DEL_COMMIT ? cmd_op : (st_is_ACCESS ? (tcbGrantEngine ? cmd_op : respOp) : respOp))))));
       bankWaited <= (bankReq & (~bankSteal));
       lastWasUpd <= ((grantUpd | tcbGrantEngine) ? grantUpd : lastWasUpd);
       lookups <= (accept ? (lookups + 32'd1) : lookups);
@@ -906,6 +936,22 @@ module conn_table_conns64_ways4_stash4_seed1 (
       if (tcb_wmask[61]) tcb[portAAddr][495:488] <= tcb_wdata[495:488];
       if (tcb_wmask[62]) tcb[portAAddr][503:496] <= tcb_wdata[503:496];
       if (tcb_wmask[63]) tcb[portAAddr][511:504] <= tcb_wdata[511:504];
+      if (tcb_wmask[64]) tcb[portAAddr][519:512] <= tcb_wdata[519:512];
+      if (tcb_wmask[65]) tcb[portAAddr][527:520] <= tcb_wdata[527:520];
+      if (tcb_wmask[66]) tcb[portAAddr][535:528] <= tcb_wdata[535:528];
+      if (tcb_wmask[67]) tcb[portAAddr][543:536] <= tcb_wdata[543:536];
+      if (tcb_wmask[68]) tcb[portAAddr][551:544] <= tcb_wdata[551:544];
+      if (tcb_wmask[69]) tcb[portAAddr][559:552] <= tcb_wdata[559:552];
+      if (tcb_wmask[70]) tcb[portAAddr][567:560] <= tcb_wdata[567:560];
+      if (tcb_wmask[71]) tcb[portAAddr][575:568] <= tcb_wdata[575:568];
+      if (tcb_wmask[72]) tcb[portAAddr][583:576] <= tcb_wdata[583:576];
+      if (tcb_wmask[73]) tcb[portAAddr][591:584] <= tcb_wdata[591:584];
+      if (tcb_wmask[74]) tcb[portAAddr][599:592] <= tcb_wdata[599:592];
+      if (tcb_wmask[75]) tcb[portAAddr][607:600] <= tcb_wdata[607:600];
+      if (tcb_wmask[76]) tcb[portAAddr][615:608] <= tcb_wdata[615:608];
+      if (tcb_wmask[77]) tcb[portAAddr][623:616] <= tcb_wdata[623:616];
+      if (tcb_wmask[78]) tcb[portAAddr][631:624] <= tcb_wdata[631:624];
+      if (tcb_wmask[79]) tcb[portAAddr][639:632] <= tcb_wdata[639:632];
     end
     if (insertCommit) loc[newIndex] <= {placedBucket, place_slot, place_way, place_bank, place_inStash};
     if (deleteCommit) freed_ids[pushAt] <= cmdIndex;
@@ -917,6 +963,6 @@ module conn_table_conns64_ways4_stash4_seed1 (
     head <= freed_ids[popAt];
   end
 
-  wire _unused_ok = &{1'b0, s[103], s_1[103], s_2[103], s_3[103], s_4[103], s_5[103], s_6[103], s_7[103], s_13[103], s_14[103], s_15[103], s_16[103], s_17[103], s_18[103], s_19[103], s_20[103], tcbFwData[7:4], tcbFwData[15:12], tcbFwData[23:20], tcbFwData[31:25], tcbFwData[47:33], 1'b0};
+  wire _unused_ok = &{1'b0, s[103], s_1[103], s_2[103], s_3[103], s_4[103], s_5[103], s_6[103], s_7[103], s_13[103], s_14[103], s_15[103], s_16[103], s_17[103], s_18[103], s_19[103], s_20[103], tcbFwData[7:4], tcbFwData[15:12], tcbFwData[23:20], tcbFwData[31:25], tcbFwData[39:33], tcbFwData[47:42], tcbFwData[527:514], tcbFwData[639:624], 1'b0};
 
 endmodule

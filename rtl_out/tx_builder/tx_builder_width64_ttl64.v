@@ -23,6 +23,11 @@ module tx_builder_width64_ttl64 (
   input  wire [31:0] desc_sack_2_right, // blocks/ack_tx/tx-builder.ts:25
   input  wire [31:0] desc_sack_3_left,  // blocks/ack_tx/tx-builder.ts:25
   input  wire [31:0] desc_sack_3_right, // blocks/ack_tx/tx-builder.ts:25
+  input  wire        desc_syn_opts,     // blocks/ack_tx/tx-builder.ts:25
+  input  wire [15:0] desc_syn_mss,      // blocks/ack_tx/tx-builder.ts:25
+  input  wire        desc_syn_sack_ok,  // blocks/ack_tx/tx-builder.ts:25
+  input  wire        desc_syn_ws_ok,    // blocks/ack_tx/tx-builder.ts:25
+  input  wire [3:0]  desc_syn_ws,       // blocks/ack_tx/tx-builder.ts:25
   input  wire [15:0] desc_payload_len,  // blocks/ack_tx/tx-builder.ts:25
   input  wire [15:0] desc_payload_sum,  // blocks/ack_tx/tx-builder.ts:25
   input  wire        desc_valid,        // blocks/ack_tx/tx-builder.ts:25
@@ -79,6 +84,11 @@ module tx_builder_width64_ttl64 (
   wire [31:0] header_desc_sack_2_right = desc_sack_2_right;  // blocks/ack_tx/tx-builder.ts:34
   wire [31:0] header_desc_sack_3_left = desc_sack_3_left;  // blocks/ack_tx/tx-builder.ts:34
   wire [31:0] header_desc_sack_3_right = desc_sack_3_right;  // blocks/ack_tx/tx-builder.ts:34
+  wire header_desc_syn_opts = desc_syn_opts;  // blocks/ack_tx/tx-builder.ts:34
+  wire [15:0] header_desc_syn_mss = desc_syn_mss;  // blocks/ack_tx/tx-builder.ts:34
+  wire header_desc_syn_sack_ok = desc_syn_sack_ok;  // blocks/ack_tx/tx-builder.ts:34
+  wire header_desc_syn_ws_ok = desc_syn_ws_ok;  // blocks/ack_tx/tx-builder.ts:34
+  wire [3:0] header_desc_syn_ws = desc_syn_ws;  // blocks/ack_tx/tx-builder.ts:34
   wire [15:0] header_desc_payload_len = desc_payload_len;  // blocks/ack_tx/tx-builder.ts:34
   wire [15:0] header_desc_payload_sum = desc_payload_sum;  // blocks/ack_tx/tx-builder.ts:34
   wire header_desc_valid = desc_valid;  // blocks/ack_tx/tx-builder.ts:34
@@ -128,6 +138,11 @@ module tx_builder_width64_ttl64 (
     .desc_sack_2_right(header_desc_sack_2_right),
     .desc_sack_3_left(header_desc_sack_3_left),
     .desc_sack_3_right(header_desc_sack_3_right),
+    .desc_syn_opts(header_desc_syn_opts),
+    .desc_syn_mss(header_desc_syn_mss),
+    .desc_syn_sack_ok(header_desc_syn_sack_ok),
+    .desc_syn_ws_ok(header_desc_syn_ws_ok),
+    .desc_syn_ws(header_desc_syn_ws),
     .desc_payload_len(header_desc_payload_len),
     .desc_payload_sum(header_desc_payload_sum),
     .desc_valid(header_desc_valid),
