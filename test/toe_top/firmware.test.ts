@@ -2,7 +2,7 @@
 // firmware buses, facing the TS model of the TOE across a link; every frame on the wire is parsed and its
 // checksums checked.
 import { afterAll, describe, expect, it } from 'vitest';
-import { frameChecksums, parseFrame, PcapWriter } from '../../sim/packet/index.ts';
+import { frameChecksums, parseFrame } from '../../sim/packet/index.ts';
 import { Scheduler } from '../../sim/toe_model/scheduler.ts';
 import { Toe } from '../../sim/toe_model/toe.ts';
 import { RtlToe } from '../../sim/toe_rtl/toe.ts';
@@ -20,10 +20,9 @@ describe('firmware on the RTL TOE (verilator)', async () => {
   const model = new Toe(sched, { name: 'model', mac: B_MAC, ip: B_IP, neighbours: [[A_IP, A_MAC]], fw: FAST_TIMERS });
   const world = new Cosim(sched, rtl, model, [rtl], { delayNs: 2_000 });
   const wire = { frames: 0, bad: [] as string[] };
-  const pcap = new PcapWriter();
-  world.link.taps.push((frame, from, t) => {
+  // TOE_PCAP=DIR captures the RTL's MAC frames (sim/stream-capture.ts); TOE_WAVES=1 writes an FST of the run.
+  world.link.taps.push((frame, from) => {
     wire.frames++;
-    pcap.add(frame, { sec: Math.floor(t / 1e9), nsec: Math.floor(t % 1e9) });
     const p = parseFrame(frame);
     if (!p.ok || p.value.kind !== 'tcp') { wire.bad.push(`${from}: not a TCP frame`); return; }
     const s = frameChecksums(p.value);
