@@ -1,27 +1,30 @@
-// `toe conformance DIR`: every packetdrill script under DIR against the TOE model (sim/packetdrill/toe-target.ts).
+// `toe conformance DIR`: every packetdrill script under DIR against the TOE model (sim/packetdrill/toe-target.ts),
+// or with --rtl against the RTL TOE (sim/packetdrill/rtl-target.ts: toe_top in Verilator with the firmware).
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatResult } from '../sim/packetdrill/runner/index.ts';
 import { TOLERANCE_RULES, type ToleranceRule } from '../sim/packetdrill/runner/tolerance.ts';
 import {
-  compareKnownDifferences, comparePassList, CONFORMANCE_DEFINES, readKnownDifferences, scopePassList, CONFORMANCE_RULES, formatFolders, formatReasons, readPassList, runToeConformance,
+  compareKnownDifferences, comparePassList, CONFORMANCE_DEFINES, readKnownDifferences, scopePassList, CONFORMANCE_RULES, formatFolders, formatReasons, readPassList, runToeConformance, type ToeConformanceRun,
 } from '../sim/packetdrill/toe-conformance.ts';
 
-export const HELP = `usage: toe conformance DIR [--rules a,b|none] [--define A,B|none] [--pcap OUTDIR] [--pass-list FILE] [--known FILE] [--verbose]
-  Runs every .pkt under DIR against the TOE model and prints counts per folder, the most common
+export const HELP = `usage: toe conformance DIR [--rules a,b|none] [--define A,B|none] [--pcap OUTDIR] [--pass-list FILE] [--known FILE] [--rtl] [--verbose]
+  Runs every .pkt under DIR against the TOE model (or the RTL TOE) and prints counts per folder, the most common
   failure reasons, the runner's summary table and a JSON line {"passed":N,"failed":N,"unsupported":N,"total":N}.
   --rules      tolerance rules (default ${CONFORMANCE_RULES.join(',')}; known: ${TOLERANCE_RULES.join(', ')}; none = strict)
   --define     #ifdef macros (default ${CONFORMANCE_DEFINES.join(',')}: the RFC branch of the FreeBSD suite)
   --pcap       write OUTDIR/<script>.pcap for every script run
   --pass-list  compare with a recorded pass list (test/packetdrill/toe/pass-list.json): exit 1 only on a regression
   --known      the listed differences (test/packetdrill/toe/known-differences.json): exit 1 on a failure not listed
+  --rtl        run against the RTL TOE (toe_top in Verilator + the firmware; a fresh one per script, ~2-20 s
+               each; progress on stderr) instead of the TS model
   --verbose    print every failure in full
 Exit status: 0 when nothing failed (or, with --pass-list, nothing regressed), 1 otherwise, 2 on bad usage.`;
 
 export async function main(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) { console.log(HELP); return 0; }
   let dir: string | undefined, pcapDir: string | undefined, passList: string | undefined, knownFile: string | undefined;
-  let rules: string[] = [...CONFORMANCE_RULES], defines: string[] = [...CONFORMANCE_DEFINES], verbose = false;
+  let rules: string[] = [...CONFORMANCE_RULES], defines: string[] = [...CONFORMANCE_DEFINES], verbose = false, rtl = false;
   const list = (v: string | undefined, what: string) => {
     if (v === undefined) throw new UsageError(`${what} needs a value`);
     return v === 'none' ? [] : v.split(',').filter(Boolean);
@@ -35,6 +38,7 @@ export async function main(args: string[]): Promise<number> {
       else if (a === '--pass-list') passList = args[++i] ?? fail('--pass-list needs a file');
       else if (a === '--known') knownFile = args[++i] ?? fail('--known needs a file');
       else if (a === '--verbose') verbose = true;
+      else if (a === '--rtl') rtl = true;
       else if (a.startsWith('-')) fail(`unknown option ${a}`);
       else if (dir === undefined) dir = a;
       else fail(`one folder only (got ${dir} and ${a})`);
@@ -50,9 +54,18 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
 
-  const run = runToeConformance(path.resolve(dir), { rules: rules as ToleranceRule[], defines, pcapDir });
+  const runOpts = { rules: rules as ToleranceRule[], defines, pcapDir };
+  let run: ToeConformanceRun;
+  if (rtl) {
+    // Loaded only here: the RTL target brings Verilator in.
+    const { runRtlConformance } = await import('../sim/packetdrill/rtl-target.ts');
+    let n = 0;
+    run = await runRtlConformance(path.resolve(dir), {
+      ...runOpts, onResult: (r, ms) => { console.error(`[${++n}] ${r.file}: ${r.status} (${(ms / 1000).toFixed(1)} s)`); },
+    });
+  } else run = runToeConformance(path.resolve(dir), runOpts);
   const { results, counts } = run.run;
-  console.log(`TOE model vs ${dir}: ${results.length} scripts in ${(run.wallMs / 1000).toFixed(1)} s; rules: ${rules.join(',') || 'none'}; defines: ${defines.join(',') || 'none'}\n`);
+  console.log(`${rtl ? 'RTL TOE' : 'TOE model'} vs ${dir}: ${results.length} scripts in ${(run.wallMs / 1000).toFixed(1)} s; rules: ${rules.join(',') || 'none'}; defines: ${defines.join(',') || 'none'}\n`);
   for (const r of results) if (verbose && r.status !== 'pass') console.log(`${formatResult(r)}\n`);
   console.log(formatFolders(run.folders));
   if (run.reasons.length > 0) console.log(`\nmost common failure reasons:\n${formatReasons(run.reasons)}`);

@@ -64,8 +64,9 @@ const seqGe = (a: Sig, b: Sig) => a.sub(b).bit(31).lnot();
  * a connection clears its pending state. Every event but RST_NEEDED stores its connection fields, which a
  * timer-driven ACK is built from.
  * SACK: every ACK (immediate, threshold, timer, challenge; not a RST) carries the connection's stored blocks,
- * except that an event with sack_count > 0 sends its own blocks on its ACK instead (a one-shot, e.g. a
- * D-SACK); OUT_OF_ORDER also stores its blocks (count 0 included) as the connection's.
+ * except that an event with sack_count > 0 sends its own blocks on its ACK (a one-shot): one block (a D-SACK)
+ * goes ahead of the stored ones (at most 4 in all), more replace them; OUT_OF_ORDER also stores its blocks
+ * (count 0 included) as the connection's.
  */
 export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
   const N = p.conns;
@@ -201,10 +202,20 @@ export const AckPolicy = defineModule('ack_policy', (m, p: AckPolicyParams) => {
   // The request: from the event, or from the stored fields for a timer-driven ACK. SACK blocks: the stored ones
   // (as this operation leaves them), or an event's own when it has any.
   const oneShotSack = isEvent.land(ev.sack_count!.orR());
+  // A single one-shot block (a D-SACK, RFC 2883 §4) goes first, followed by the connection's stored blocks, as
+  // the TOE model's sackOption builds it; more one-shot blocks replace the stored ones.
+  const dsackFirst = oneShotSack.land(ev.sack_count!.eq(1)).land(kind.ne(Ev.OUT_OF_ORDER));
+  const after = sackAfter as unknown as { sack_count: Sig; sack: Bundle[] };
+  const evSack = ev.sack as unknown as Bundle[];
+  const withDsack = {
+    sack_count: mux(after.sack_count.ge(MAX_SACK_BLOCKS - 1), lit(MAX_SACK_BLOCKS, UInt(3)), after.sack_count.add(1)),
+    sack: [evSack[0]!, ...after.sack.slice(0, MAX_SACK_BLOCKS - 1)],
+  };
+  const oneShot = select(dsackFirst, withDsack as unknown as Bundle, pick(ev, sackFields) as Bundle);
   const request: Record<string, Bundle> = {
     kind: mux(isEvent.land(isReset), lit(AckKind.RST, UInt(1)), lit(AckKind.ACK, UInt(1))),
     ...(select(isSweep, pick(entry, connFields) as Bundle, pick(ev, connFields) as Bundle) as Record<string, Bundle>),
-    ...(select(oneShotSack, pick(ev, sackFields) as Bundle, sackAfter as Bundle) as Record<string, Bundle>),
+    ...(select(oneShotSack, oneShot, sackAfter as Bundle) as Record<string, Bundle>),
     seg_seq: ev.seg_seq!, seg_ack: ev.seg_ack!, seg_len: ev.seg_len!, seg_flags: ev.seg_flags!,
   };
 

@@ -39,6 +39,11 @@ export class SackStateModel {
   event(e: AckEvent): SackValues {
     if (e.event === AckEventKind.RST_NEEDED) return { sack_count: 0, sack: NO_SACK };
     if (e.event === AckEventKind.OUT_OF_ORDER) this.table.set(e.conn, { sack_count: e.sack_count, sack: e.sack });
+    if (e.sack_count === 1 && e.event !== AckEventKind.OUT_OF_ORDER) {
+      // A one-shot D-SACK block goes first, the stored blocks after it (at most 4 in all).
+      const s = this.stored(e.conn);
+      return { sack_count: Math.min(s.sack_count + 1, 4), sack: [e.sack[0]!, ...s.sack.slice(0, 3)] };
+    }
     return e.sack_count > 0 ? { sack_count: e.sack_count, sack: e.sack } : this.stored(e.conn);
   }
 }
