@@ -207,7 +207,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   const computePrep = () => {
     prep.segEnd.set(seg.seq.add(seg.len.zext(32)).add(seg.flags.bit(0).zext(32)));
     prep.synEnd.set(syn.seq.add(1));
-    prep.synEdge.set(syn.ack.add(mux(tcb.rcvbuf.gt(0xffff), lit(0xffff, UInt(32)), tcb.rcvbuf)));
+    prep.synEdge.set(syn.ack.add(mux(tcb.rcvbuf.gt(1 << 30), lit(1 << 30, UInt(32)), tcb.rcvbuf)));
     prep.dlvEnd.set(dlvEnd);
     prep.dlvEnd1.set(dlv.seq.add(dlv.len.zext(32)).add(1));
     prep.dlvNew.set(dlvHasSkb.land(seqGt(dlvEnd, rn)));
@@ -314,7 +314,9 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
         const adv = mux(synAck, lit(maskOf('rcv_adv'), UInt(MASK_BITS)), lit(0, UInt(MASK_BITS)));
         wrMask.set(nxt.or(adv));
         wrVal.set(synEnd);
-        // The SYN-ACK advertises ack + min(rcvbuf, 65535) (never behind RCV.NXT: window 0 then).
+        // The SYN-ACK's window field says at most 65535 (unscaled, tx_engine), but the edge is the whole receive
+        // buffer: the window scale applies from the next segment, and accepting beyond what was said is allowed
+        // (the TOE model's first ACK advertises the same). Never behind RCV.NXT (window 0 then).
         const synAdv = seqMax(synEdge, tcb.rcv_nxt);
         wrAdv.set(synAdv);
         when(nxt.ne(0), () => tcb.snd_nxt.set(synEnd));

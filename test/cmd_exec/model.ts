@@ -184,7 +184,7 @@ export class CmdExecModel {
         const end = u32(c.seq + 1);
         const old = { ...t };
         if (seqGt(end, old.snd_nxt)) t.snd_nxt = end;
-        if (c.flags & 0x10) { const edge = u32(c.ack + Math.min(old.rcvbuf, 0xffff)); t.rcv_adv = seqGt(edge, old.rcv_nxt) ? edge : old.rcv_nxt; }
+        if (c.flags & 0x10) { const edge = u32(c.ack + Math.min(old.rcvbuf, 2 ** 30)); t.rcv_adv = seqGt(edge, old.rcv_nxt) ? edge : old.rcv_nxt; }
         L.txr.push(this.txr(1, c.conn, t, { seq: c.seq, ack: c.ack, flags: c.flags }));
         return;
       }
