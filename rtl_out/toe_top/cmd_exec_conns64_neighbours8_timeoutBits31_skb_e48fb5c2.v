@@ -317,47 +317,47 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   reg [15:0] p_dlv_off;  // blocks/cmd_exec/cmd-exec.ts:203
   reg [31:0] p_wnd_new;  // blocks/cmd_exec/cmd-exec.ts:197
   reg [31:0] p_wnd_min_growth;  // blocks/cmd_exec/cmd-exec.ts:197
-  reg enq_wait;  // blocks/cmd_exec/cmd-exec.ts:379
-  reg rx_event_full;  // blocks/cmd_exec/cmd-exec.ts:485
-  reg rx_event_is_timer;  // blocks/cmd_exec/cmd-exec.ts:486
-  reg rx_event_is_wnd_open;  // blocks/cmd_exec/cmd-exec.ts:487
-  reg [15:0] rx_event_conn;  // blocks/cmd_exec/cmd-exec.ts:489
-  reg [1:0] rx_event_timer;  // blocks/cmd_exec/cmd-exec.ts:489
-  reg [3:0] rx_event_msg;  // blocks/cmd_exec/cmd-exec.ts:490
-  reg [31:0] rx_event_arg;  // blocks/cmd_exec/cmd-exec.ts:490
-  reg tx_event_full;  // blocks/cmd_exec/cmd-exec.ts:485
-  reg tx_event_is_timer;  // blocks/cmd_exec/cmd-exec.ts:486
-  reg [15:0] tx_event_conn;  // blocks/cmd_exec/cmd-exec.ts:489
-  reg [1:0] tx_event_timer;  // blocks/cmd_exec/cmd-exec.ts:489
-  reg [3:0] tx_event_msg;  // blocks/cmd_exec/cmd-exec.ts:490
-  reg [31:0] tx_event_arg;  // blocks/cmd_exec/cmd-exec.ts:490
+  reg enq_wait;  // blocks/cmd_exec/cmd-exec.ts:381
+  reg rx_event_full;  // blocks/cmd_exec/cmd-exec.ts:487
+  reg rx_event_is_timer;  // blocks/cmd_exec/cmd-exec.ts:488
+  reg rx_event_is_wnd_open;  // blocks/cmd_exec/cmd-exec.ts:489
+  reg [15:0] rx_event_conn;  // blocks/cmd_exec/cmd-exec.ts:491
+  reg [1:0] rx_event_timer;  // blocks/cmd_exec/cmd-exec.ts:491
+  reg [3:0] rx_event_msg;  // blocks/cmd_exec/cmd-exec.ts:492
+  reg [31:0] rx_event_arg;  // blocks/cmd_exec/cmd-exec.ts:492
+  reg tx_event_full;  // blocks/cmd_exec/cmd-exec.ts:487
+  reg tx_event_is_timer;  // blocks/cmd_exec/cmd-exec.ts:488
+  reg [15:0] tx_event_conn;  // blocks/cmd_exec/cmd-exec.ts:491
+  reg [1:0] tx_event_timer;  // blocks/cmd_exec/cmd-exec.ts:491
+  reg [3:0] tx_event_msg;  // blocks/cmd_exec/cmd-exec.ts:492
+  reg [31:0] tx_event_arg;  // blocks/cmd_exec/cmd-exec.ts:492
   wire pickValid = (|(consumed_pending & (64'h1 << consumed_pick)));  // blocks/cmd_exec/consumed.ts:61
   wire cmdWaiting = (rx_cmd_valid | tx_cmd_valid);  // blocks/cmd_exec/cmd-exec.ts:134
   wire wnd_take = (((st == IDLE) & pickValid) & ((~cmdWaiting) | (~last_wnd_job)));  // blocks/cmd_exec/cmd-exec.ts:89
   wire cmdIdle = ((st == IDLE) & (~wnd_take));  // blocks/cmd_exec/cmd-exec.ts:90
   wire pickTx = (tx_cmd_valid & ((~rx_cmd_valid) | (~lastTx)));  // blocks/cmd_exec/cmd-exec.ts:84
   wire pickRx = (rx_cmd_valid & (~pickTx));  // blocks/cmd_exec/cmd-exec.ts:85
-  wire exec = (st == EXEC);  // blocks/cmd_exec/cmd-exec.ts:348
-  wire _and_29 = ((exec & pending[10]) & ((pending & 14'd1023) == 14'd0));  // blocks/cmd_exec/cmd-exec.ts:351
+  wire exec = (st == EXEC);  // blocks/cmd_exec/cmd-exec.ts:350
+  wire _and_29 = ((exec & pending[10]) & ((pending & 14'd1023) == 14'd0));  // blocks/cmd_exec/cmd-exec.ts:353
   wire [15:0] conn = cmd[21:6];  // blocks/cmd_exec/cmd-exec.ts:103
   wire [31:0] _slice = cmd[53:22];  // blocks/lib/fw-record.ts:71
   wire [1:0] _slice_13 = cmd[23:22];  // blocks/lib/fw-record.ts:71
   wire [1:0] _slice_15 = cmd[23:22];  // blocks/lib/fw-record.ts:71
-  wire [1:0] tid = ((cmd[5:0] == 6'd8) ? _slice_13 : _slice_15);  // blocks/cmd_exec/cmd-exec.ts:391
+  wire [1:0] tid = ((cmd[5:0] == 6'd8) ? _slice_13 : _slice_15);  // blocks/cmd_exec/cmd-exec.ts:393
   wire [31:0] _slice_14 = cmd[55:24];  // blocks/lib/fw-record.ts:71
-  wire timerOurs = (((timer_evt_kind == 3'd0) | (timer_evt_kind == 3'd2)) | (timer_evt_kind == 3'd3));  // blocks/cmd_exec/cmd-exec.ts:504
-  wire timerToRx = (timer_evt_kind == 3'd3);  // blocks/cmd_exec/cmd-exec.ts:503
-  wire free = ((~rx_event_full) | rx_event_ready);  // blocks/cmd_exec/cmd-exec.ts:496
-  wire free_1 = ((~tx_event_full) | tx_event_ready);  // blocks/cmd_exec/cmd-exec.ts:496
+  wire timerOurs = (((timer_evt_kind == 3'd0) | (timer_evt_kind == 3'd2)) | (timer_evt_kind == 3'd3));  // blocks/cmd_exec/cmd-exec.ts:506
+  wire timerToRx = (timer_evt_kind == 3'd3);  // blocks/cmd_exec/cmd-exec.ts:505
+  wire free = ((~rx_event_full) | rx_event_ready);  // blocks/cmd_exec/cmd-exec.ts:498
+  wire free_1 = ((~tx_event_full) | tx_event_ready);  // blocks/cmd_exec/cmd-exec.ts:498
   wire [5:0] connIdx = conn[5:0];  // blocks/cmd_exec/cmd-exec.ts:105
   wire [1:0] _slice_9 = cmd[23:22];  // blocks/lib/fw-record.ts:71
   wire [31:0] _slice_10 = cmd[55:24];  // blocks/lib/fw-record.ts:71
   wire [31:0] _slice_11 = cmd[87:56];  // blocks/lib/fw-record.ts:71
-  wire dsack = (((_slice_10 != _slice_11) & (tcb_sack_mode != 2'd0)) & (_slice_9 == 2'd0));  // blocks/cmd_exec/cmd-exec.ts:410
+  wire dsack = (((_slice_10 != _slice_11) & (tcb_sack_mode != 2'd0)) & (_slice_9 == 2'd0));  // blocks/cmd_exec/cmd-exec.ts:412
   wire _eq_10 = (cmd[5:0] == 6'd2);  // blocks/lib/fw-record.ts:56
   wire [2:0] _slice_23 = cmd[24:22];  // blocks/lib/fw-record.ts:71
-  wire drainFree = (st == DRAIN_FREE);  // blocks/cmd_exec/cmd-exec.ts:385
-  wire drainReq = (st == DRAIN_Q);  // blocks/cmd_exec/cmd-exec.ts:370
+  wire drainFree = (st == DRAIN_FREE);  // blocks/cmd_exec/cmd-exec.ts:387
+  wire drainReq = (st == DRAIN_Q);  // blocks/cmd_exec/cmd-exec.ts:372
   wire _eq_11 = (cmd[5:0] == 6'd7);  // blocks/lib/fw-record.ts:56
   wire _eq_12 = (cmd[5:0] == 6'd5);  // blocks/lib/fw-record.ts:56
   wire [31:0] _slice_6 = cmd[53:22];  // blocks/lib/fw-record.ts:71
@@ -368,7 +368,7 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   wire [8:0] _slice_5 = cmd[78:70];  // blocks/lib/fw-record.ts:71
   wire [31:0] _slice_12 = cmd[37:6];  // blocks/lib/fw-record.ts:71
   wire [31:0] _slice_2 = cmd[58:27];  // blocks/lib/fw-record.ts:71
-  wire eofFire = (((exec & pending[11]) & ((pending & 14'd2047) == 14'd0)) & (~enq_wait));  // blocks/cmd_exec/cmd-exec.ts:381
+  wire eofFire = (((exec & pending[11]) & ((pending & 14'd2047) == 14'd0)) & (~enq_wait));  // blocks/cmd_exec/cmd-exec.ts:383
   wire _and = (cmdIdle & (pickRx | pickTx));  // blocks/cmd_exec/cmd-exec.ts:93
   wire connOk = (conn < 16'd64);  // blocks/cmd_exec/cmd-exec.ts:104
   wire [4:0] _slice_1 = cmd[26:22];  // blocks/lib/fw-record.ts:71
@@ -492,30 +492,30 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   wire [31:0] _mux_1 = (((d_8 != 32'd0) & (~d_8[31])) ? p_syn_edge : tcb_rcv_nxt);  // blocks/cmd_exec/cmd-exec.ts:53
   wire [31:0] d_9 = (p_syn_edge - tcb_rcv_nxt);  // blocks/cmd_exec/cmd-exec.ts:55
   wire [31:0] d_10 = (dlvNxt - tcb_rcv_adv);  // blocks/cmd_exec/cmd-exec.ts:51
-  wire [13:0] data = (p_dlv_new ? 14'd3 : (dlvHasSkb ? 14'd4 : 14'd0));  // blocks/cmd_exec/cmd-exec.ts:339
+  wire [13:0] data = (p_dlv_new ? 14'd3 : (dlvHasSkb ? 14'd4 : 14'd0));  // blocks/cmd_exec/cmd-exec.ts:341
   wire st_is_WND_TAKE = (st == WND_TAKE);  // blocks/cmd_exec/cmd-exec.ts:258
-  wire mailTo_0 = (fromTx | wnd_job);  // blocks/cmd_exec/cmd-exec.ts:508
-  wire timerTake_0 = ((timer_evt_valid & timerOurs) & timerToRx);  // blocks/cmd_exec/cmd-exec.ts:505
-  wire fromMail = (((((exec & pending[12]) & ((pending & 14'd4095) == 14'd0)) & mailTo_0) & free) & (~timerTake_0));  // blocks/cmd_exec/cmd-exec.ts:512
-  wire mailTo_1 = (~(fromTx | wnd_job));  // blocks/cmd_exec/cmd-exec.ts:508
-  wire timerTake_1 = ((timer_evt_valid & timerOurs) & (~timerToRx));  // blocks/cmd_exec/cmd-exec.ts:505
-  wire fromMail_1 = (((((exec & pending[12]) & ((pending & 14'd4095) == 14'd0)) & mailTo_1) & free_1) & (~timerTake_1));  // blocks/cmd_exec/cmd-exec.ts:512
-  wire mailSent = ((1'd0 | fromMail) | fromMail_1);  // blocks/cmd_exec/cmd-exec.ts:522
-  wire [13:0] done = (mailSent ? 14'd4096 : ((((exec & pending[9]) & ((pending & 14'd511) == 14'd0)) & sq_base_ready) ? 14'd512 : ((((exec & pending[8]) & ((pending & 14'd255) == 14'd0)) & hreq_ready) ? 14'd256 : ((((exec & pending[7]) & ((pending & 14'd127) == 14'd0)) & sq_delete_ready) ? 14'd128 : ((((exec & pending[6]) & ((pending & 14'd63) == 14'd0)) & txr_ready) ? 14'd64 : ((((exec & pending[5]) & ((pending & 14'd31) == 14'd0)) & ack_ev_ready) ? 14'd32 : ((((exec & pending[4]) & ((pending & 14'd15) == 14'd0)) & sack_set_ready) ? 14'd16 : ((((exec & pending[3]) & ((pending & 14'd7) == 14'd0)) & timer_cmd_ready) ? 14'd8 : ((((exec & pending[2]) & ((pending & 14'd3) == 14'd0)) & skb_free_ready) ? 14'd4 : (eofFire ? 14'd2048 : ((((exec & pending[1]) & ((pending & 14'd1) == 14'd0)) & skb_q_ready) ? 14'd2 : (((exec & pending[0]) & 1'd1) ? 14'd1 : 14'd0))))))))))));  // blocks/cmd_exec/cmd-exec.ts:353
-  wire [1:0] timerId = ((timer_evt_kind == 3'd3) ? 2'd2 : ((timer_evt_kind == 3'd2) ? 2'd1 : 2'd0));  // blocks/cmd_exec/cmd-exec.ts:502
-  wire fromTimer = (timerTake_0 & free);  // blocks/cmd_exec/cmd-exec.ts:511
-  wire _or_5 = (fromTimer | fromMail);  // blocks/cmd_exec/cmd-exec.ts:513
-  wire fromTimer_1 = (timerTake_1 & free_1);  // blocks/cmd_exec/cmd-exec.ts:511
-  wire _or_6 = (fromTimer_1 | fromMail_1);  // blocks/cmd_exec/cmd-exec.ts:513
-  wire [13:0] afterWrite = (pending & 14'd15359);  // blocks/cmd_exec/cmd-exec.ts:545
-  wire _and_30 = ((st == WR_RESP) & ct_resp_valid);  // blocks/cmd_exec/cmd-exec.ts:546
-  wire _and_31 = ((st == DRAIN_WAIT) & skb_q_resp_valid);  // blocks/cmd_exec/cmd-exec.ts:551
-  wire _and_32 = ((~skb_q_resp_empty) & (skb_q_resp_error == 4'd0));  // blocks/cmd_exec/cmd-exec.ts:553
-  wire _not_3 = (~drainDir);  // blocks/cmd_exec/cmd-exec.ts:554
+  wire mailTo_0 = (fromTx | wnd_job);  // blocks/cmd_exec/cmd-exec.ts:510
+  wire timerTake_0 = ((timer_evt_valid & timerOurs) & timerToRx);  // blocks/cmd_exec/cmd-exec.ts:507
+  wire fromMail = (((((exec & pending[12]) & ((pending & 14'd4095) == 14'd0)) & mailTo_0) & free) & (~timerTake_0));  // blocks/cmd_exec/cmd-exec.ts:514
+  wire mailTo_1 = (~(fromTx | wnd_job));  // blocks/cmd_exec/cmd-exec.ts:510
+  wire timerTake_1 = ((timer_evt_valid & timerOurs) & (~timerToRx));  // blocks/cmd_exec/cmd-exec.ts:507
+  wire fromMail_1 = (((((exec & pending[12]) & ((pending & 14'd4095) == 14'd0)) & mailTo_1) & free_1) & (~timerTake_1));  // blocks/cmd_exec/cmd-exec.ts:514
+  wire mailSent = ((1'd0 | fromMail) | fromMail_1);  // blocks/cmd_exec/cmd-exec.ts:524
+  wire [13:0] done = (mailSent ? 14'd4096 : ((((exec & pending[9]) & ((pending & 14'd511) == 14'd0)) & sq_base_ready) ? 14'd512 : ((((exec & pending[8]) & ((pending & 14'd255) == 14'd0)) & hreq_ready) ? 14'd256 : ((((exec & pending[7]) & ((pending & 14'd127) == 14'd0)) & sq_delete_ready) ? 14'd128 : ((((exec & pending[6]) & ((pending & 14'd63) == 14'd0)) & txr_ready) ? 14'd64 : ((((exec & pending[5]) & ((pending & 14'd31) == 14'd0)) & ack_ev_ready) ? 14'd32 : ((((exec & pending[4]) & ((pending & 14'd15) == 14'd0)) & sack_set_ready) ? 14'd16 : ((((exec & pending[3]) & ((pending & 14'd7) == 14'd0)) & timer_cmd_ready) ? 14'd8 : ((((exec & pending[2]) & ((pending & 14'd3) == 14'd0)) & skb_free_ready) ? 14'd4 : (eofFire ? 14'd2048 : ((((exec & pending[1]) & ((pending & 14'd1) == 14'd0)) & skb_q_ready) ? 14'd2 : (((exec & pending[0]) & 1'd1) ? 14'd1 : 14'd0))))))))))));  // blocks/cmd_exec/cmd-exec.ts:355
+  wire [1:0] timerId = ((timer_evt_kind == 3'd3) ? 2'd2 : ((timer_evt_kind == 3'd2) ? 2'd1 : 2'd0));  // blocks/cmd_exec/cmd-exec.ts:504
+  wire fromTimer = (timerTake_0 & free);  // blocks/cmd_exec/cmd-exec.ts:513
+  wire _or_5 = (fromTimer | fromMail);  // blocks/cmd_exec/cmd-exec.ts:515
+  wire fromTimer_1 = (timerTake_1 & free_1);  // blocks/cmd_exec/cmd-exec.ts:513
+  wire _or_6 = (fromTimer_1 | fromMail_1);  // blocks/cmd_exec/cmd-exec.ts:515
+  wire [13:0] afterWrite = (pending & 14'd15359);  // blocks/cmd_exec/cmd-exec.ts:547
+  wire _and_30 = ((st == WR_RESP) & ct_resp_valid);  // blocks/cmd_exec/cmd-exec.ts:548
+  wire _and_31 = ((st == DRAIN_WAIT) & skb_q_resp_valid);  // blocks/cmd_exec/cmd-exec.ts:553
+  wire _and_32 = ((~skb_q_resp_empty) & (skb_q_resp_error == 4'd0));  // blocks/cmd_exec/cmd-exec.ts:555
+  wire _not_3 = (~drainDir);  // blocks/cmd_exec/cmd-exec.ts:556
   wire [3:0] _mux_2 = (wnd_take ? WND_TAKE : (_and ? CHECK : st));  // blocks/cmd_exec/cmd-exec.ts:136
   wire [3:0] _mux_3 = (st_is_CHECK ? (_not ? IDLE : (_and_26 ? IDLE : (badField ? IDLE : (_and_27 ? IDLE : (_eq ? CT_REQ : (_eq_1 ? CT_REQ : (_or_3 ? CT_REQ : EXEC))))))) : (st_is_CT_REQ ? (ct_cmd_ready ? CT_RESP : _mux_2) : (st_is_CT_RESP ? (ct_resp_valid ? PREP : _mux_2) : (st_is_PREP ? PLAN : (st_is_PLAN ? (wnd_job ? (_not_1 ? IDLE : EXEC) : (_eq_2 ? (ok ? EXEC : IDLE) : (_eq_3 ? (ok ? EXEC : IDLE) : (_not_2 ? (_and_28 ? EXEC : IDLE) : (_eq_4 ? (_slice_1_is_12 ? EXEC : (fastRefused ? IDLE : EXEC)) : (_eq_5 ? EXEC : (_eq_6 ? EXEC : (_eq_7 ? EXEC : (_eq_8 ? EXEC : (_eq_9 ? EXEC : (p_dlv_beyond ? (dlvHasSkb ? EXEC : IDLE) : EXEC))))))))))) : (st_is_WND_TAKE ? CT_REQ : _mux_2))))));  // blocks/cmd_exec/cmd-exec.ts:258
   wire _mux_4 = (st_is_CHECK ? drainDir : (st_is_CT_REQ ? drainDir : (st_is_CT_RESP ? drainDir : (st_is_PREP ? drainDir : (st_is_PLAN ? (wnd_job ? drainDir : (_eq_2 ? drainDir : (_eq_3 ? (ok ? 1'd0 : drainDir) : drainDir))) : drainDir)))));  // blocks/cmd_exec/cmd-exec.ts:258
-  wire [13:0] _mux_5 = (_and_30 ? afterWrite : (exec ? (pending & (~done)) : (st_is_CHECK ? (_not ? pending : (_and_26 ? pending : (badField ? pending : (_and_27 ? pending : (_eq ? pending : (_eq_1 ? pending : (_or_3 ? pending : ((cmd[5:0] == 6'd9) ? 14'd8 : ((cmd[5:0] == 6'd10) ? 14'd4 : (((cmd[5:0] == 6'd11) | (cmd[5:0] == 6'd7)) ? 14'd64 : (((cmd[5:0] == 6'd13) | (cmd[5:0] == 6'd14)) ? 14'd256 : 14'd4096))))))))))) : (st_is_CT_REQ ? pending : (st_is_CT_RESP ? pending : (st_is_PREP ? pending : (st_is_PLAN ? (wnd_job ? (_not_1 ? pending : ((wndOpen ? 14'd4096 : 14'd0) | (wndMoved ? 14'd1024 : 14'd0))) : (_eq_2 ? (ok ? 14'd1024 : pending) : (_eq_3 ? (ok ? 14'd8344 : pending) : (_not_2 ? (_and_28 ? 14'd4 : pending) : (_eq_4 ? (_slice_1_is_12 ? 14'd512 : (fastRefused ? pending : 14'd1024)) : (_eq_5 ? (((d_6 != 32'd0) & (~d_6[31])) ? 14'd1088 : 14'd64) : (_eq_6 ? (((nxt | adv) != 22'd0) ? 14'd1088 : 14'd64) : (_eq_7 ? 14'd32 : (_eq_8 ? 14'd8 : (_eq_9 ? 14'd16 : (p_dlv_beyond ? (dlvHasSkb ? 14'd4 : pending) : ((data | ((dlvNxt != tcb_rcv_nxt) ? 14'd1024 : 14'd0)) | (dlvFin ? 14'd2048 : 14'd0))))))))))))) : pending)))))));  // blocks/cmd_exec/cmd-exec.ts:546
+  wire [13:0] _mux_5 = (_and_30 ? afterWrite : (exec ? (pending & (~done)) : (st_is_CHECK ? (_not ? pending : (_and_26 ? pending : (badField ? pending : (_and_27 ? pending : (_eq ? pending : (_eq_1 ? pending : (_or_3 ? pending : ((cmd[5:0] == 6'd9) ? 14'd8 : ((cmd[5:0] == 6'd10) ? 14'd4 : (((cmd[5:0] == 6'd11) | (cmd[5:0] == 6'd7)) ? 14'd64 : (((cmd[5:0] == 6'd13) | (cmd[5:0] == 6'd14)) ? 14'd256 : 14'd4096))))))))))) : (st_is_CT_REQ ? pending : (st_is_CT_RESP ? pending : (st_is_PREP ? pending : (st_is_PLAN ? (wnd_job ? (_not_1 ? pending : ((wndOpen ? 14'd4096 : 14'd0) | (wndMoved ? 14'd1024 : 14'd0))) : (_eq_2 ? (ok ? 14'd1024 : pending) : (_eq_3 ? (ok ? 14'd8344 : pending) : (_not_2 ? (_and_28 ? 14'd4 : pending) : (_eq_4 ? (_slice_1_is_12 ? 14'd512 : (fastRefused ? pending : 14'd1024)) : (_eq_5 ? (((d_6 != 32'd0) & (~d_6[31])) ? 14'd1088 : 14'd64) : (_eq_6 ? (((nxt | adv) != 22'd0) ? 14'd1088 : 14'd64) : (_eq_7 ? 14'd32 : (_eq_8 ? 14'd8 : (_eq_9 ? 14'd16 : (p_dlv_beyond ? (dlvHasSkb ? 14'd4 : pending) : ((data | ((dlvNxt != tcb_rcv_nxt) ? 14'd1024 : 14'd0)) | (dlvFin ? 14'd2048 : 14'd0))))))))))))) : pending)))))));  // blocks/cmd_exec/cmd-exec.ts:548
   assign rx_cmd_ready = (cmdIdle & pickRx);
   assign tx_cmd_ready = (cmdIdle & pickTx);
   assign ct_cmd_valid = ((st == CT_REQ) | _and_29);
@@ -812,7 +812,7 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
       drainDir <= (_and_31 ? (_and_32 ? _mux_4 : (_not_3 ? 1'd1 : _mux_4)) : _mux_4);
       p_seg_end <= (st_is_CHECK ? p_seg_end : (st_is_CT_REQ ? p_seg_end : (st_is_CT_RESP ? p_seg_end : (st_is_PREP ? ((_slice_3 + {16'd0, _slice_4}) + {31'd0, _slice_5[0]}) : p_seg_end))));
       p_syn_end <= (st_is_CHECK ? p_syn_end : (st_is_CT_REQ ? p_syn_end : (st_is_CT_RESP ? p_syn_end : (st_is_PREP ? (_slice_6 + 32'd1) : p_syn_end))));
-      p_syn_edge <= (st_is_CHECK ? p_syn_edge : (st_is_CT_REQ ? p_syn_edge : (st_is_CT_RESP ? p_syn_edge : (st_is_PREP ? (_slice_7 + ((tcb_rcvbuf > 32'd65535) ? 32'd65535 : tcb_rcvbuf)) : p_syn_edge))));
+      p_syn_edge <= (st_is_CHECK ? p_syn_edge : (st_is_CT_REQ ? p_syn_edge : (st_is_CT_RESP ? p_syn_edge : (st_is_PREP ? (_slice_7 + ((tcb_rcvbuf > 32'd1073741824) ? 32'd1073741824 : tcb_rcvbuf)) : p_syn_edge))));
       p_dlv_end <= (st_is_CHECK ? p_dlv_end : (st_is_CT_REQ ? p_dlv_end : (st_is_CT_RESP ? p_dlv_end : (st_is_PREP ? dlvEnd : p_dlv_end))));
       p_dlv_end1 <= (st_is_CHECK ? p_dlv_end1 : (st_is_CT_REQ ? p_dlv_end1 : (st_is_CT_RESP ? p_dlv_end1 : (st_is_PREP ? ((_slice_18 + {16'd0, _slice_19}) + 32'd1) : p_dlv_end1))));
       p_dlv_new <= (st_is_CHECK ? p_dlv_new : (st_is_CT_REQ ? p_dlv_new : (st_is_CT_RESP ? p_dlv_new : (st_is_PREP ? (dlvHasSkb & ((d_3 != 32'd0) & (~d_3[31]))) : p_dlv_new))));

@@ -1,0 +1,4 @@
+// rtl_out/toe_top lint, in a file of its own (see large-designs.ts).
+import { lintLargeDesign } from './large-designs.ts';
+
+lintLargeDesign('toe_top');
