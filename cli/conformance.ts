@@ -2,13 +2,13 @@
 // or with --rtl against the RTL TOE (sim/packetdrill/rtl-target.ts: toe_top in Verilator with the firmware).
 import fs from 'node:fs';
 import path from 'node:path';
-import { formatResult } from '../sim/packetdrill/runner/index.ts';
+import { findPktFiles, formatResult } from '../sim/packetdrill/runner/index.ts';
 import { TOLERANCE_RULES, type ToleranceRule } from '../sim/packetdrill/runner/tolerance.ts';
 import {
   compareKnownDifferences, comparePassList, CONFORMANCE_DEFINES, readKnownDifferences, scopePassList, CONFORMANCE_RULES, formatFolders, formatReasons, readPassList, runToeConformance, type ToeConformanceRun,
 } from '../sim/packetdrill/toe-conformance.ts';
 
-export const HELP = `usage: toe conformance DIR [--rules a,b|none] [--define A,B|none] [--pcap OUTDIR] [--pass-list FILE] [--known FILE] [--rtl] [--verbose]
+export const HELP = `usage: toe conformance DIR [--rules a,b|none] [--define A,B|none] [--pcap OUTDIR] [--pass-list FILE] [--known FILE] [--rtl] [--shard K/N] [--results FILE] [--verbose]
   Runs every .pkt under DIR against the TOE model (or the RTL TOE) and prints counts per folder, the most common
   failure reasons, the runner's summary table and a JSON line {"passed":N,"failed":N,"unsupported":N,"total":N}.
   --rules      tolerance rules (default ${CONFORMANCE_RULES.join(',')}; known: ${TOLERANCE_RULES.join(', ')}; none = strict)
@@ -18,12 +18,16 @@ export const HELP = `usage: toe conformance DIR [--rules a,b|none] [--define A,B
   --known      the listed differences (test/packetdrill/toe/known-differences.json): exit 1 on a failure not listed
   --rtl        run against the RTL TOE (toe_top in Verilator + the firmware; a fresh one per script, ~2-20 s
                each; progress on stderr) instead of the TS model
+  --shard K/N  run only the K-th of N interleaved parts of the sorted script list (1 <= K <= N): N processes
+               share a long --rtl run between cores
+  --results    write FILE: every script's status and first mismatch as JSON (one shard's file per process)
   --verbose    print every failure in full
 Exit status: 0 when nothing failed (or, with --pass-list, nothing regressed), 1 otherwise, 2 on bad usage.`;
 
 export async function main(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) { console.log(HELP); return 0; }
-  let dir: string | undefined, pcapDir: string | undefined, passList: string | undefined, knownFile: string | undefined;
+  let dir: string | undefined, pcapDir: string | undefined, passList: string | undefined, knownFile: string | undefined, resultsFile: string | undefined;
+  let shard: { k: number; n: number } | undefined;
   let rules: string[] = [...CONFORMANCE_RULES], defines: string[] = [...CONFORMANCE_DEFINES], verbose = false, rtl = false;
   const list = (v: string | undefined, what: string) => {
     if (v === undefined) throw new UsageError(`${what} needs a value`);
@@ -39,6 +43,8 @@ export async function main(args: string[]): Promise<number> {
       else if (a === '--known') knownFile = args[++i] ?? fail('--known needs a file');
       else if (a === '--verbose') verbose = true;
       else if (a === '--rtl') rtl = true;
+      else if (a === '--shard') shard = parseShard(args[++i]);
+      else if (a === '--results') resultsFile = args[++i] ?? fail('--results needs a file');
       else if (a.startsWith('-')) fail(`unknown option ${a}`);
       else if (dir === undefined) dir = a;
       else fail(`one folder only (got ${dir} and ${a})`);
@@ -54,7 +60,8 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
 
-  const runOpts = { rules: rules as ToleranceRule[], defines, pcapDir };
+  const filter = shard ? shardFilter(path.resolve(dir), shard) : undefined;
+  const runOpts = { rules: rules as ToleranceRule[], defines, pcapDir, filter };
   let run: ToeConformanceRun;
   if (rtl) {
     // Loaded only here: the RTL target brings Verilator in.
@@ -88,8 +95,32 @@ export async function main(args: string[]): Promise<number> {
     if (cmp.unlisted.length > 0) status = 1;
     else if (!passList) status = 0;
   }
+  if (resultsFile) writeResults(resultsFile, run, { dir, rtl, rules, defines, shard });
   console.log(run.run.json);
   return status;
+}
+
+function parseShard(v: string | undefined): { k: number; n: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(v ?? '');
+  const k = Number(m?.[1]), n = Number(m?.[2]);
+  if (!m || n < 1 || k < 1 || k > n) fail(`--shard needs K/N with 1 <= K <= N (got ${v ?? 'nothing'})`);
+  return { k, n };
+}
+
+/** Scripts whose index in the sorted list is K-1 modulo N: neighbouring (similar) scripts go to different shards. */
+function shardFilter(dir: string, shard: { k: number; n: number }): (rel: string) => boolean {
+  const order = new Map(findPktFiles(dir).map((f, i) => [path.relative(dir, f), i]));
+  return (rel) => (order.get(rel) ?? -1) % shard.n === shard.k - 1;
+}
+
+/** The run as JSON: per-folder counts and every script's status with its first mismatch or unsupported construct. */
+function writeResults(file: string, run: ToeConformanceRun, meta: Record<string, unknown>): void {
+  const scripts = run.run.results.map((r) => ({
+    file: r.file, status: r.status,
+    ...(r.failure ? { line: r.failure.line, source: r.failure.source, mismatch: `${r.failure.kind}: ${r.failure.message}` } : {}),
+    ...(r.unsupported?.length ? { unsupported: r.unsupported[0]!.construct } : {}),
+  }));
+  fs.writeFileSync(file, `${JSON.stringify({ ...meta, counts: run.run.counts, folders: run.folders, scripts }, null, 2)}\n`);
 }
 
 class UsageError extends Error {}

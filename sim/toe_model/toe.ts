@@ -526,10 +526,15 @@ export class Toe {
   private txSyn(cmd: CommandOf<'TX_SYN'>): void {
     const c = this.conns[cmd.conn];
     if (!c) return this.refuse(cmd, 'no connection');
+    // The hardware's layout (blocks/ack_tx/tcp-options.ts, Linux's): MSS; SACKOK TS | NOP NOP TS | NOP NOP SACKOK;
+    // NOP WS — every option on its natural alignment and no EOL padding.
     const options: TcpOption[] = [{ type: 'mss', mss: cmd.mss }];
-    if (cmd.sack_ok) options.push({ type: 'sack-permitted' });
-    if (cmd.ts_ok) options.push({ type: 'timestamps', tsval: this.tsClock(), tsecr: cmd.ts_ecr });
-    if (cmd.ws_ok) options.push({ type: 'nop' }, { type: 'wscale', shift: cmd.ws });
+    const nop: TcpOption = { type: 'nop' };
+    if (cmd.ts_ok) {
+      options.push(...(cmd.sack_ok ? [{ type: 'sack-permitted' } as const] : [nop, nop]));
+      options.push({ type: 'timestamps', tsval: this.tsClock(), tsecr: cmd.ts_ecr });
+    } else if (cmd.sack_ok) options.push(nop, nop, { type: 'sack-permitted' });
+    if (cmd.ws_ok) options.push(nop, { type: 'wscale', shift: cmd.ws });
     const window = Math.min(c.rcvbuf, 0xffff); // never scaled in a SYN
     const end = seqAdd(cmd.seq, 1);
     if (seqGt(end, c.sndNxt)) c.sndNxt = end;
