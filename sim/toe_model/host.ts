@@ -1,8 +1,9 @@
 // The host's view of the TOE: a socket-like API over the command ring, send buffers and completions.
 // Calls return at once; results arrive as the simulation runs (check socket fields, or use the run helpers).
-import { CloseReason, event, HostNote, HostStatus, type CommandOf } from '../../firmware/api.ts';
+import { event, type CommandOf } from '../../firmware/api.ts';
 import { toIpv4, type Ipv4Input } from '../packet/index.ts';
 import type { Toe } from './toe.ts';
+import { applyHostNote, type SocketBook } from './host-notes.ts';
 
 export type SocketState = 'connecting' | 'open' | 'failed' | 'closed';
 
@@ -101,48 +102,17 @@ export class HostStack {
   /** A HOST_NOTE command from the firmware (a completion or notification). */
   note(n: CommandOf<'HOST_NOTE'>): void {
     this.notes.push(n);
-    switch (n.note) {
-      case HostNote.CONNECT_DONE: {
-        const s = this.connecting.get(n.req);
-        if (!s) return;
-        this.connecting.delete(n.req);
-        if (n.status === HostStatus.OK) { s.conn = n.conn; s.state = 'open'; this.byConn.set(n.conn, s); }
-        else { s.state = 'failed'; s.error = n.status; s.freed = true; }
-        return;
-      }
-      case HostNote.ACCEPTED: {
-        const s = new HostSocket();
-        s.conn = n.conn; s.state = 'open';
-        s.remoteIp = n.remote_ip; s.remotePort = n.remote_port; s.localPort = n.local_port;
-        this.byConn.set(n.conn, s);
-        this.acceptQueues.get(n.local_port)?.push(s);
-        return;
-      }
-      case HostNote.SEND_DONE: {
-        const s = this.sendReqs.get(n.req);
-        this.sendReqs.delete(n.req);
-        if (!s) return;
-        s.sendsPending--;
-        if (n.status === HostStatus.OK) s.bytesSent += n.value;
-        else s.sendsFailed++;
-        return;
-      }
-      case HostNote.CONN_ERROR: {
-        const s = this.byConn.get(n.conn);
-        if (s) { s.state = 'failed'; s.error = n.status; }
-        return;
-      }
-      case HostNote.CONN_FREED: {
-        const s = this.byConn.get(n.conn);
-        if (!s) return;
-        if (s.state === 'open') s.state = 'closed';
-        if (n.status !== CloseReason.NORMAL && s.error === undefined) s.error = n.status;
-        s.freed = true;
-        this.byConn.delete(n.conn);
-        return;
-      }
-      default:
-        return;
-    }
+    applyHostNote(this.book, n);
   }
+
+  /** The socket bookkeeping ./host-notes.ts updates. */
+  private readonly book: SocketBook = {
+    byConn: this.byConn, connecting: this.connecting, acceptQueues: this.acceptQueues,
+    sendFinished: (req) => {
+      const s = this.sendReqs.get(req);
+      this.sendReqs.delete(req);
+      if (s) s.sendsPending--;
+      return s;
+    },
+  };
 }

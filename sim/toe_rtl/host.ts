@@ -13,9 +13,10 @@ import { AxiLiteMaster, type MmioOp } from '../host/axil-master.ts';
 import { HostDriver, type Completion, type DriverOptions, type HostRing } from '../host/driver.ts';
 import { decode, encode } from '../../blocks/host/layout-codec.ts';
 import { CmdOpcode, Cpl, CplFlags, CplKind, CplStatus, NoteCpl, RingId, regAddr } from '../../blocks/host/layouts.ts';
-import { CloseReason, HostNote, HostStatus, type CommandOf } from '../../firmware/api.ts';
+import { HostNote, type CommandOf } from '../../firmware/api.ts';
 import { toIpv4, type Ipv4Input } from '../packet/index.ts';
 import { HostSocket } from '../toe_model/host.ts';
+import { applyHostNote, type SocketBook } from '../toe_model/host-notes.ts';
 
 export { HostSocket };
 
@@ -255,49 +256,14 @@ export class RtlHost implements Agent {
     };
   }
 
-  /** A HOST_NOTE, as HostStack.note handles it. */
+  /** A HOST_NOTE, applied as the model's host applies it (sim/toe_model/host-notes.ts). */
   private note(n: CommandOf<'HOST_NOTE'>): void {
     this.notes.push(n);
-    switch (n.note) {
-      case HostNote.CONNECT_DONE: {
-        const s = this.connecting.get(n.req);
-        if (!s) return;
-        this.connecting.delete(n.req);
-        if (n.status === HostStatus.OK) { s.conn = n.conn; s.state = 'open'; this.byConn.set(n.conn, s); }
-        else { s.state = 'failed'; s.error = n.status; s.freed = true; }
-        return;
-      }
-      case HostNote.ACCEPTED: {
-        const s = new HostSocket();
-        s.conn = n.conn; s.state = 'open';
-        s.remoteIp = n.remote_ip; s.remotePort = n.remote_port; s.localPort = n.local_port;
-        this.byConn.set(n.conn, s);
-        this.acceptQueues.get(n.local_port)?.push(s);
-        return;
-      }
-      case HostNote.SEND_DONE: {
-        const r = this.sendFinished(n.req);
-        if (!r) return;
-        if (n.status === HostStatus.OK) r.s.bytesSent += n.value;
-        else r.s.sendsFailed++;
-        return;
-      }
-      case HostNote.CONN_ERROR: {
-        const s = this.byConn.get(n.conn);
-        if (s) { s.state = 'failed'; s.error = n.status; }
-        return;
-      }
-      case HostNote.CONN_FREED: {
-        const s = this.byConn.get(n.conn);
-        if (!s) return;
-        if (s.state === 'open') s.state = 'closed';
-        if (n.status !== CloseReason.NORMAL && s.error === undefined) s.error = n.status;
-        s.freed = true;
-        this.byConn.delete(n.conn);
-        return;
-      }
-      default:
-        return;
-    }
+    applyHostNote(this.book, n);
   }
+
+  private readonly book: SocketBook = {
+    byConn: this.byConn, connecting: this.connecting, acceptQueues: this.acceptQueues,
+    sendFinished: (req) => this.sendFinished(req)?.s,
+  };
 }
