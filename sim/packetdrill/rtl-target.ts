@@ -427,6 +427,7 @@ export class RtlTarget implements PacketdrillTarget {
     const e = takeError(f);
     if (e) return err(e);
     if (s.state === 'connecting') return err('EAGAIN');
+    if (s.eof) f.eofRead = true;
     if (s.state === 'failed' || s.freed || s.eof) return { ok: true, value: new Uint8Array(0) };
     return err('EAGAIN');
   }
@@ -521,7 +522,9 @@ export class RtlTarget implements PacketdrillTarget {
     const s = f.sock;
     if (!s || f.failureSeen || s.state !== 'failed') return;
     f.failureSeen = true;
-    f.pendingError = failureErrno(s.error, { connecting: s.conn < 0, peerFinRead: s.eof });
+    // The FIN completion sets s.eof as soon as the FIN reaches host memory; the model's peerFinRead means the
+    // application has read the end of stream, which here is a read that returned it.
+    f.pendingError = failureErrno(s.error, { connecting: s.conn < 0, peerFinRead: f.eofRead === true });
   }
 
   /** Bytes the firmware has queued and not seen acknowledged, plus those handed over and not yet copied. */

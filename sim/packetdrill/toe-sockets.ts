@@ -31,6 +31,8 @@ export interface ToeFd {
   submitted: number;
   /** A connect() after the handshake already returned 0 (later ones get EISCONN, as Linux). */
   connectReported: boolean;
+  /** A read returned end of stream (the peer's FIN reached the application). */
+  eofRead?: boolean;
 }
 
 export function newFd(kind: FdKind, sock: HostSocket | null = null, port = 0): ToeFd {
