@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findPktFiles, formatResult } from '../sim/packetdrill/runner/index.ts';
+import { makeResultsFile, mergeResultsFiles, readResultsFile, scriptRecord, writeResultsFile } from '../sim/packetdrill/conformance-results.ts';
 import { TOLERANCE_RULES, type ToleranceRule } from '../sim/packetdrill/runner/tolerance.ts';
 import {
   compareKnownDifferences, comparePassList, CONFORMANCE_DEFINES, readKnownDifferences, scopePassList, CONFORMANCE_RULES, formatFolders, formatReasons, readPassList, runToeConformance, type ToeConformanceRun,
@@ -22,10 +23,12 @@ export const HELP = `usage: toe conformance DIR [--rules a,b|none] [--define A,B
                share a long --rtl run between cores
   --results    write FILE: every script's status and first mismatch as JSON (one shard's file per process)
   --verbose    print every failure in full
+  toe conformance --merge OUT A.json B.json ...   join the --results files of a sharded run into OUT
 Exit status: 0 when nothing failed (or, with --pass-list, nothing regressed), 1 otherwise, 2 on bad usage.`;
 
 export async function main(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) { console.log(HELP); return 0; }
+  if (args[0] === '--merge') return merge(args.slice(1));
   let dir: string | undefined, pcapDir: string | undefined, passList: string | undefined, knownFile: string | undefined, resultsFile: string | undefined;
   let shard: { k: number; n: number } | undefined;
   let rules: string[] = [...CONFORMANCE_RULES], defines: string[] = [...CONFORMANCE_DEFINES], verbose = false, rtl = false;
@@ -63,12 +66,13 @@ export async function main(args: string[]): Promise<number> {
   const filter = shard ? shardFilter(path.resolve(dir), shard) : undefined;
   const runOpts = { rules: rules as ToleranceRule[], defines, pcapDir, filter };
   let run: ToeConformanceRun;
+  const wallMs = new Map<string, number>();
   if (rtl) {
     // Loaded only here: the RTL target brings Verilator in.
     const { runRtlConformance } = await import('../sim/packetdrill/rtl-target.ts');
     let n = 0;
     run = await runRtlConformance(path.resolve(dir), {
-      ...runOpts, onResult: (r, ms) => { console.error(`[${++n}] ${r.file}: ${r.status} (${(ms / 1000).toFixed(1)} s)`); },
+      ...runOpts, onResult: (r, ms) => { wallMs.set(r.file, ms); console.error(`[${++n}] ${r.file}: ${r.status} (${(ms / 1000).toFixed(1)} s)`); },
     });
   } else run = runToeConformance(path.resolve(dir), runOpts);
   const { results, counts } = run.run;
@@ -95,9 +99,24 @@ export async function main(args: string[]): Promise<number> {
     if (cmp.unlisted.length > 0) status = 1;
     else if (!passList) status = 0;
   }
-  if (resultsFile) writeResults(resultsFile, run, { dir, rtl, rules, defines, shard });
+  if (resultsFile) {
+    const records = run.run.results.map((r) => scriptRecord(r, wallMs.get(r.file)));
+    writeResultsFile(resultsFile, makeResultsFile(records, { dir, target: rtl ? 'rtl' : 'model', rules, defines, ...(shard ? { shard: `${shard.k}/${shard.n}` } : {}) }));
+  }
   console.log(run.run.json);
   return status;
+}
+
+/** `--merge OUT IN...`: the shards' --results files joined into one (counts and folders recomputed). */
+function merge(args: string[]): number {
+  const [out, ...inputs] = args;
+  if (!out || inputs.length === 0) { console.error(`toe conformance: --merge needs OUT and at least one results file\n${HELP}`); return 2; }
+  const files = inputs.map(readResultsFile);
+  const merged = mergeResultsFiles(files, { ...files[0]!.meta, shard: undefined, merged: inputs.map((f) => path.basename(f)) });
+  writeResultsFile(out, merged);
+  console.log(`${out}: ${merged.scripts.length} scripts from ${inputs.length} files\n${formatFolders(merged.folders)}`);
+  console.log(JSON.stringify(merged.counts));
+  return 0;
 }
 
 function parseShard(v: string | undefined): { k: number; n: number } {
@@ -111,16 +130,6 @@ function parseShard(v: string | undefined): { k: number; n: number } {
 function shardFilter(dir: string, shard: { k: number; n: number }): (rel: string) => boolean {
   const order = new Map(findPktFiles(dir).map((f, i) => [path.relative(dir, f), i]));
   return (rel) => (order.get(rel) ?? -1) % shard.n === shard.k - 1;
-}
-
-/** The run as JSON: per-folder counts and every script's status with its first mismatch or unsupported construct. */
-function writeResults(file: string, run: ToeConformanceRun, meta: Record<string, unknown>): void {
-  const scripts = run.run.results.map((r) => ({
-    file: r.file, status: r.status,
-    ...(r.failure ? { line: r.failure.line, source: r.failure.source, mismatch: `${r.failure.kind}: ${r.failure.message}` } : {}),
-    ...(r.unsupported?.length ? { unsupported: r.unsupported[0]!.construct } : {}),
-  }));
-  fs.writeFileSync(file, `${JSON.stringify({ ...meta, counts: run.run.counts, folders: run.folders, scripts }, null, 2)}\n`);
 }
 
 class UsageError extends Error {}

@@ -80,7 +80,8 @@ function runGuarded(text: string, rel: string, target: ToeTargetOptions, opts: R
   }
 }
 
-export function countByFolder(results: readonly RunResult[], depth = 2): FolderCounts[] {
+/** Passed / failed / unsupported per folder of `depth` path components (a run's results or a recorded run's scripts). */
+export function countByFolder(results: readonly Pick<RunResult, 'file' | 'status'>[], depth = 2): FolderCounts[] {
   const by = new Map<string, FolderCounts>();
   for (const r of results) {
     const folder = path.dirname(r.file).split(path.sep).slice(0, depth).join('/') || '.';
