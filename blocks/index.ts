@@ -15,6 +15,7 @@ import { designs as rxDispatch } from './rx_dispatch/designs.ts';
 import { designs as txEngine } from './tx_engine/designs.ts';
 import { designs as hostGlue } from './host_glue/designs.ts';
 import { designs as cmdExec } from './cmd_exec/designs.ts';
+import { designs as arp } from './arp/designs.ts';
 import { designs as toeTop } from './toe_top/designs.ts';
 
-export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus, ...timers, ...connTable, ...toeRx, ...rxDispatch, ...txEngine, ...hostGlue, ...cmdExec, ...toeTop];
+export const blockDesigns: DesignEntry[] = [...rxParser, ...checksum, ...seqCheck, ...ackTx, ...host, ...skb, ...rxFront, ...fwBus, ...timers, ...connTable, ...toeRx, ...rxDispatch, ...txEngine, ...hostGlue, ...cmdExec, ...arp, ...toeTop];

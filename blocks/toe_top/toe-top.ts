@@ -8,6 +8,7 @@
 //                                              │ │ │ │    └─► ack_gen ─────────┐
 //                    tcp_timers ◄──────────────┘ │ │ └─► tx_engine ─► tx_builder ┴─► tx_arbiter ─► MAC tx
 //                    host_glue (rings, DMA) ◄────┘ └─► skb pools (RX: received data; TX: send queues)
+//  toe_rx's slow path (ARP, non-TCP) ─► arp_responder ─► replies ahead of ack_gen's frames, into tx_arbiter
 //
 // Two skb pools: received data (rx_dispatch writes, host_glue reads, the firmware holds out-of-order segments)
 // and send queues (tx_engine only). The split makes the model's receive reserve structural: sends can never use
@@ -20,6 +21,7 @@ import { RxDispatch } from '../rx_dispatch/rx-dispatch.ts';
 import { CmdExec } from '../cmd_exec/cmd-exec.ts';
 import { TxEngine } from '../tx_engine/tx-engine.ts';
 import { HostGlue } from '../host_glue/host-glue.ts';
+import { ArpResponder } from '../arp/arp-responder.ts';
 import { AckGen } from '../ack_tx/ack-gen.ts';
 import { TxArbiter } from '../ack_tx/tx-arbiter.ts';
 import { TcpTimers } from '../timers/tcp-timers.ts';
@@ -54,6 +56,7 @@ export const TOP_COUNTERS = [
   ['ack_gen', 'frames'], ['ack_gen', 'acks_timer'], ['ack_gen', 'acks_threshold'], ['ack_gen', 'acks_immediate'],
   ['ack_gen', 'challenges_sent'], ['ack_gen', 'challenges_limited'], ['ack_gen', 'resets'],
   ['host_glue', 'bad_cmd_count'], ['host_glue', 'bad_hreq_count'], ['host_glue', 'bad_copy_count'], ['host_glue', 'dma_err_count'],
+  ['arp', 'replies'], ['arp', 'busy'], ['arp', 'not_for_us'], ['arp', 'malformed'], ['arp', 'other'],
   ['top', 'slow_frames'],
   // Live levels, not counters: connections in the table, free blocks in each skb pool (after every close: 0, all).
   ['top', 'conns_in_use'], ['top', 'rx_pool_free'], ['top', 'tx_pool_free'],
@@ -90,6 +93,9 @@ export const ToeTop = defineModule('toe_top', (m, params: Partial<ToeTopParams>)
   const host = m.instance(HostGlue, p.host, { name: 'host' });
   const ackGen = m.instance(AckGen, { width: W, conns: p.conns, ttl: p.txEngine.ttl }, { name: 'acks' });
   const arb = m.instance(TxArbiter, { width: W, ackBurst: 4 }, { name: 'arbiter' });
+  const arp = m.instance(ArpResponder, { width: W }, { name: 'arp' });
+  // ARP replies go ahead of ACK frames (rare and short); ACKs then meet data frames in `arb`.
+  const ctlArb = m.instance(TxArbiter, { width: W, ackBurst: 1 }, { name: 'control_frames' });
   const timers = m.instance(TcpTimers, { ...p.timers, conns: p.conns }, { name: 'timers' });
   const rxPool = m.instance(SkbManager, p.skb, { name: 'rxPool' });
   const txPool = m.instance(SkbManager, p.skb, { name: 'txPool' });
@@ -133,8 +139,10 @@ export const ToeTop = defineModule('toe_top', (m, params: Partial<ToeTopParams>)
   rx.stats_sel.set(0);
   join(rx.cmd, exec.ct_cmd, 'conn_table commands');
   join(exec.ct_resp, rx.resp, 'conn_table responses');
-  // Slow-path frames (ARP, non-TCP, fragments) have no consumer in hardware yet: taken and counted.
-  rx.slow.tready.set(true);
+  // Slow-path frames (ARP, non-TCP, fragments): ARP requests for us are answered, the rest counted and dropped.
+  join(arp.s_axis, rx.slow, 'slow path');
+  arp.local_ip.set(localIp);
+  arp.local_mac.set(localMac);
   const slowFrames = m.reg(UInt(32), { reset: 0, name: 'slow_frames' });
   slowFrames.set(mux(rx.slow.tvalid.land(rx.slow.tlast), slowFrames.add(1), slowFrames));
   disp.local_ip.set(localIp);
@@ -143,13 +151,14 @@ export const ToeTop = defineModule('toe_top', (m, params: Partial<ToeTopParams>)
   disp.rx_popped.data.set(rxBus.popped_data);
   disp.segs_queued_query.conn.set(exec.segs_queued_query.conn);
   exec.segs_queued_query.zero.set(disp.segs_queued_query.zero);
-  // Neighbours: learned from received frames, or entered by the host (NEIGH_* CSRs: an active open needs the
-  // peer's MAC before any frame from it; there is no ARP in hardware). The host's entry wins its cycle; a frame's
-  // learning lost that way comes again with the next frame.
+  // Neighbours: learned from received TCP frames and ARP frames aimed at us, or entered by the host (NEIGH_* CSRs:
+  // an active open needs the peer's MAC before any frame from it; the TOE sends no ARP requests). The host's entry
+  // wins its cycle, then ARP's; a learning lost that way comes again with the peer's next frame.
   const staticNeigh = csr.neigh_mac_hi_written;
-  exec.learn.valid.set(staticNeigh.lor(disp.learn.valid));
-  exec.learn.ip.set(mux(staticNeigh, csr.neigh_ip, disp.learn.ip));
-  exec.learn.mac.set(mux(staticNeigh, csr.neigh_mac_hi.zext(48).shl(32).or(csr.neigh_mac_lo.zext(48)), disp.learn.mac));
+  const arpLearn = arp.learn_valid.land(staticNeigh.lnot());
+  exec.learn.valid.set(staticNeigh.lor(arp.learn_valid).lor(disp.learn.valid));
+  exec.learn.ip.set(mux(staticNeigh, csr.neigh_ip, mux(arpLearn, arp.learn_ip, disp.learn.ip)));
+  exec.learn.mac.set(mux(staticNeigh, csr.neigh_mac_hi.zext(48).shl(32).or(csr.neigh_mac_lo.zext(48)), mux(arpLearn, arp.learn_mac, disp.learn.mac)));
 
   // ---- cmd_exec's other partners.
   exec.local_ip.set(localIp);
@@ -173,7 +182,9 @@ export const ToeTop = defineModule('toe_top', (m, params: Partial<ToeTopParams>)
   // ---- Transmit: tx_engine's segments and ack_gen's ACKs onto the MAC.
   txe.local_mac.set(localMac);
   txe.tsval.set(usClock);
-  join(arb.ack, ackGen.m_axis, 'ACK frames');
+  join(ctlArb.ack, arp.m_axis, 'ARP replies');
+  join(ctlArb.data, ackGen.m_axis, 'ACK frames');
+  join(arb.ack, ctlArb.m_axis, 'control frames');
   join(arb.data, txe.m_axis, 'data frames');
   join(io.mac_tx, arb.m_axis, 'MAC tx');
 
@@ -227,7 +238,7 @@ export const ToeTop = defineModule('toe_top', (m, params: Partial<ToeTopParams>)
   host.rq_notify.conn.set(qr.conn);
 
   // ---- Counters for the host (TOE CSRs) and the cores (windows).
-  const blocks: Record<string, unknown> = { rx_dispatch: disp, cmd_exec: exec, tx_engine: txe, ack_gen: ackGen, host_glue: host, top: {
+  const blocks: Record<string, unknown> = { rx_dispatch: disp, cmd_exec: exec, tx_engine: txe, ack_gen: ackGen, host_glue: host, arp, top: {
     slow_frames: slowFrames, conns_in_use: rx.conn_stats.occupancy.zext(32),
     rx_pool_free: rxPool.free_count.zext(32), tx_pool_free: txPool.free_count.zext(32),
   } };

@@ -30,8 +30,8 @@ const peerScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'linu
 
 export interface TapNamespaceOptions {
   /**
-   * Enter the TOE's MAC as a permanent neighbour of the kernel (for a TOE that does not answer ARP, like the RTL);
-   * otherwise the kernel resolves it with ARP.
+   * Enter the TOE's MAC as a permanent neighbour of the kernel (for a TOE that does not answer ARP); otherwise the
+   * kernel resolves it with ARP (the TOE model and the RTL both answer).
    */
   staticToeNeighbour?: boolean;
 }

@@ -66,6 +66,9 @@ describe.skipIf(why !== undefined)('RTL TOE <-> Linux TCP through a TAP device',
         expect({ conns: csr(toe, 'top_conns_in_use'), rxFree: csr(toe, 'top_rx_pool_free'), txFree: csr(toe, 'top_tx_pool_free') })
           .toEqual({ conns: 0, rxFree: poolBlocks - 1, txFree: poolBlocks });
         expect(toe.fwConns.inUse).toBe(0);
+        // The kernel has no static entry for the TOE: it resolved it with ARP, answered by the RTL's arp_responder.
+        expect(csr(toe, 'arp_replies'), 'ARP requests answered by the RTL').toBeGreaterThan(0);
+        expect(csr(toe, 'arp_malformed')).toBe(0);
         const k = l.kernelTcp();
         expect(k.InErrs, 'kernel saw segments with errors').toBe(0);
         expect(k.OutRsts, 'kernel sent a reset').toBe(0);

@@ -1,7 +1,8 @@
 // toe_top end to end at the register level: the host sets the TOE's addresses over AXI4-Lite; a SYN from the MAC
 // reaches the RX core as SEG_NOCONN over its firmware bus; commands the core pushes insert the connection and send
 // a SYN-ACK that leaves the MAC with the options asked for; in-order data then takes the fast path (no event)
-// and is acknowledged by the hardware; a TIMER_SET fires as a TIMER event on the TX core's bus.
+// and is acknowledged by the hardware; a TIMER_SET fires as a TIMER event on the TX core's bus; an ARP request for
+// the TOE is answered, and its sender becomes a neighbour an active open can use.
 import { afterAll, describe, expect, it } from 'vitest';
 import { simulate } from '../../sim/harness.ts';
 import { AxiLiteMaster } from '../../sim/host/axil-master.ts';
@@ -9,10 +10,10 @@ import { AxiMemory } from '../../sim/host/axi-memory.ts';
 import { SparseMemory } from '../../sim/host/sparse-memory.ts';
 import { AxisSink, AxisSource } from '../../sim/stream-models.ts';
 import { FwBusDriver } from '../../sim/fw_bus/driver.ts';
-import { buildTcpFrame, parseFrame, seqAdd, type TcpFrame } from '../../sim/packet/index.ts';
+import { buildArpReply, buildArpRequest, buildTcpFrame, parseFrame, seqAdd, type TcpFrame } from '../../sim/packet/index.ts';
 import { command, Flag, RxMode, TcbField, TimerId, type FwCommand, type FwEvent } from '../../firmware/api.ts';
-import { ToeTop, TOE_CSR_BASE } from '../../blocks/toe_top/toe-top.ts';
-import { csrAddr } from '../../blocks/toe_top/csr-map.ts';
+import { counterName, ToeTop, TOE_CSR_BASE, TOP_COUNTERS } from '../../blocks/toe_top/toe-top.ts';
+import { counterAddr, csrAddr } from '../../blocks/toe_top/csr-map.ts';
 import { entryOfCommand, eventOfEntry } from '../../sim/toe_rtl/records.ts';
 
 const TOE_MAC = 0x02_00_00_00_00_01n, TOE_IP = 0xc6120001; // 198.18.0.1
@@ -104,5 +105,22 @@ describe('toe_top smoke (verilator)', async () => {
     const ev = eventOn(txCore);
     expect(sim.cycle - start).toBeGreaterThanOrEqual(5 * 156);
     expect(ev).toMatchObject({ kind: 'TIMER', conn: CONN, timer: TimerId.RTO });
+  });
+
+  it('an ARP request for the TOE is answered from its MAC; the requester is learned and an active open reaches it', () => {
+    const counter = (name: string) => host.readNow(TOE_CSR_BASE + counterAddr(TOP_COUNTERS.findIndex((c) => counterName(c) === name)));
+    const other = { mac: Uint8Array.from([0x02, 0, 0, 0, 0, 9]), ip: 0xc6120009 };
+    macRx.send(buildArpRequest({ srcMac: other.mac, srcIp: other.ip, targetIp: TOE_IP }));
+    macRx.send(buildArpRequest({ srcMac: other.mac, srcIp: other.ip, targetIp: TOE_IP + 7 })); // not for us
+    sim.until(() => macTx.frames.length > 0, { timeout: 2000, what: 'the ARP reply' });
+    expect([...macTx.frames.shift()!.data]).toEqual([...buildArpReply({ srcMac: Uint8Array.from(macBytes(TOE_MAC)), srcIp: TOE_IP, dstMac: other.mac, dstIp: other.ip })]);
+    sim.step(100);
+    expect({ replies: counter('arp_replies'), notForUs: counter('arp_not_for_us'), malformed: counter('arp_malformed') }).toEqual({ replies: 1, notForUs: 1, malformed: 0 });
+    // No NEIGH_* entry for `other`: the connection's MAC comes from the ARP request.
+    const conn = 5;
+    push(txCore, command('CONN_INSERT', { conn, remote_ip: other.ip, remote_port: 9000, local_port: 41000 }));
+    push(txCore, command('TX_SYN', { conn, seq: 7000, ack: 0, flags: Flag.SYN, mss: 1460 }));
+    const f = frameOut();
+    expect({ dst: [...f.eth.dst], ip: f.ip.dst, flags: f.tcp.flags }).toEqual({ dst: [...other.mac], ip: other.ip, flags: Flag.SYN });
   });
 });
