@@ -97,16 +97,20 @@ export class AxiMemory implements Agent {
     if (Math.floor(addr / 4096) !== Math.floor((addr + (len + 1) * B - 1) / 4096)) this.fail(`${kind} burst at 0x${addr.toString(16)} of ${len + 1} beats crosses 4 KiB`);
   }
 
+  /** True with probability `prob` (the generator is not drawn from when prob is 0, so seeds replay). */
+  private chance(prob: number): boolean { return prob > 0 && this.rng.next() < prob; }
+
+  // drive() and sample() run every cycle of every simulation with host memory: no closures in them.
   drive(): void {
-    const p = this.p, r = () => this.rng.next();
-    this.arReady = this.reads.length < this.o.maxReads && !(this.o.arStall && r() < this.o.arStall);
-    this.awReady = !(this.o.awStall && r() < this.o.awStall);
-    this.wReady = !(this.o.wStall && r() < this.o.wStall);
+    const p = this.p;
+    this.arReady = this.reads.length < this.o.maxReads && !this.chance(this.o.arStall);
+    this.awReady = !this.chance(this.o.awStall);
+    this.wReady = !this.chance(this.o.wStall);
     p.arready!.set(this.arReady ? 1 : 0);
     p.awready!.set(this.awReady ? 1 : 0);
     p.wready!.set(this.wReady ? 1 : 0);
 
-    if (!this.rCur && !(this.o.rGap && r() < this.o.rGap)) this.rCur = this.pickRead();
+    if (!this.rCur && !this.chance(this.o.rGap)) this.rCur = this.pickRead();
     if (this.rCur) {
       const b = this.rCur, addr = b.addr + b.next * this.beatBytes;
       const resp = this.errorFor(addr, this.beatBytes, 'read');
@@ -117,7 +121,7 @@ export class AxiMemory implements Agent {
       p.rdata!.set(resp ? BigInt.asUintN(this.beatBytes * 8, 0xdeadbeefcafef00dn * BigInt(addr + 1)) : this.mem.readBeat(addr, this.beatBytes));
     } else p.rvalid!.set(0);
 
-    if (!this.bCur && !(this.o.rGap && r() < this.o.rGap)) this.bCur = this.pickB();
+    if (!this.bCur && !this.chance(this.o.rGap)) this.bCur = this.pickB();
     if (this.bCur) { p.bvalid!.set(1); p.bid!.set(this.bCur.id); p.bresp!.set(this.bCur.resp); } else p.bvalid!.set(0);
   }
 
@@ -145,17 +149,19 @@ export class AxiMemory implements Agent {
     return ok.length ? ok[Math.floor(this.rng.next() * ok.length)] : undefined;
   }
 
+  private num(port: string): number { return Number(this.p[port]!.get()); }
+
   sample(): void {
-    const p = this.p, num = (n: string) => Number(p[n]!.get());
-    if (this.arReady && num('arvalid')) {
-      const addr = num('araddr'), len = num('arlen');
-      this.checkBurst('AR', addr, len, num('arsize'), num('arburst'));
-      const b: ReadBurst = { id: num('arid'), addr, beats: len + 1, next: 0, readyAt: this.cycle + this.o.readLatency, seq: this.seq++ };
+    const p = this.p;
+    if (this.arReady && this.num('arvalid')) {
+      const addr = this.num('araddr'), len = this.num('arlen');
+      this.checkBurst('AR', addr, len, this.num('arsize'), this.num('arburst'));
+      const b: ReadBurst = { id: this.num('arid'), addr, beats: len + 1, next: 0, readyAt: this.cycle + this.o.readLatency, seq: this.seq++ };
       this.reads.push(b);
       this.stats.arBursts++;
       this.onAr?.(this.cycle, addr, len + 1, b.id);
     }
-    if (this.rCur && num('rready')) {
+    if (this.rCur && this.num('rready')) {
       const b = this.rCur;
       if (this.errorFor(b.addr + b.next * this.beatBytes, this.beatBytes, 'read')) this.stats.errorBeats++;
       this.stats.rBeats++;
@@ -163,16 +169,16 @@ export class AxiMemory implements Agent {
       // With reordering, the next beat may come from another burst (interleaving); in order, stay on this one.
       this.rCur = undefined;
     }
-    if (this.awReady && num('awvalid')) {
-      const addr = num('awaddr'), len = num('awlen');
-      this.checkBurst('AW', addr, len, num('awsize'), num('awburst'));
-      this.writes.push({ id: num('awid'), addr, beats: len + 1, got: 0, resp: 0 });
+    if (this.awReady && this.num('awvalid')) {
+      const addr = this.num('awaddr'), len = this.num('awlen');
+      this.checkBurst('AW', addr, len, this.num('awsize'), this.num('awburst'));
+      this.writes.push({ id: this.num('awid'), addr, beats: len + 1, got: 0, resp: 0 });
       this.stats.awBursts++;
       this.onAw?.(this.cycle, addr, len + 1);
     }
     // W beats may come before their AW (AXI4 allows it): they wait here until it arrives.
-    if (this.wReady && num('wvalid')) {
-      this.wBuf.push({ data: BigInt(p.wdata!.get()), strb: BigInt(p.wstrb!.get()), last: num('wlast') === 1 });
+    if (this.wReady && this.num('wvalid')) {
+      this.wBuf.push({ data: BigInt(p.wdata!.get()), strb: BigInt(p.wstrb!.get()), last: this.num('wlast') === 1 });
       this.stats.wBeats++;
     }
     for (let w = this.writes[0]; w && this.wBuf.length; w = this.writes[0]) {
@@ -188,7 +194,7 @@ export class AxiMemory implements Agent {
       }
     }
     if (this.wBuf.length > 4096) this.fail('more than 4096 W beats without an AW');
-    if (this.bCur && num('bready')) {
+    if (this.bCur && this.num('bready')) {
       this.bq.splice(this.bq.indexOf(this.bCur), 1);
       this.bCur = undefined;
       this.stats.bResps++;
