@@ -316,6 +316,16 @@ export class RtlTarget implements PacketdrillTarget {
     this.t = Math.max(this.t, Math.floor(this.nowNs() / 1000));
   }
 
+  /**
+   * settle() for a call that only looks (accept, recv, connect's retries, getsockopt): in a warp nothing is in flight
+   * (any activity ends it), so the warp goes on — a blocking call polled every 100 µs of script time no longer
+   * holds the whole wait at the real clock. A call that gives the TOE work leaves the warp before it does.
+   */
+  private look(): void {
+    if (!this.warping) return this.settle();
+    this.t = Math.max(this.t, Math.floor(this.nowNs() / 1000));
+  }
+
   // --- time and wire (PacketdrillTarget) --------------------------------------------------------
 
   now(): number { return this.t; }
@@ -379,7 +389,7 @@ export class RtlTarget implements PacketdrillTarget {
   }
 
   accept(fd: number): SysResult {
-    this.settle();
+    this.look();
     const f = this.fds.get(fd);
     if (!f) return err('EBADF');
     if (f.kind !== 'listener') return err('EINVAL');
@@ -391,12 +401,13 @@ export class RtlTarget implements PacketdrillTarget {
   }
 
   connect(fd: number, addr: SockAddr): SysResult {
-    this.settle();
+    this.look();
     const f = this.fds.get(fd);
     if (!f) return err('EBADF');
     if (f.kind === 'listener') return err('EISCONN');
     if (f.kind === 'new') {
       f.kind = 'conn';
+      this.exitWarp(); // the TOE gets work: the SYN leaves at the real clock
       f.sock = this.toe.host.connect(addr.ip, addr.port, f.port);
       return err('EINPROGRESS');
     }
@@ -411,13 +422,15 @@ export class RtlTarget implements PacketdrillTarget {
   }
 
   recv(fd: number, maxBytes: number, opts: { peek: boolean }): SysResult<Uint8Array> {
-    this.settle();
+    this.look();
     const f = this.fds.get(fd);
     if (!f) return err('EBADF');
     if (f.kind !== 'conn' || !f.sock) return err('ENOTCONN');
     const s = f.sock;
     if (f.rdShut) return { ok: true, value: new Uint8Array(0) };
-    if (maxBytes > 0 && hostBytes(s) === 0 && s.conn >= 0 && !s.eof) {
+    // In a warp with RX buffers still empty the TOE holds nothing it could deliver (it would have, and ended the warp).
+    const mayHold = !this.warping || this.toe.host.rxBuffersWaiting === 0;
+    if (maxBytes > 0 && hostBytes(s) === 0 && s.conn >= 0 && !s.eof && mayHold) {
       // Post buffers for this read and let the TOE move what it holds into them.
       this.toe.host.read(s, Math.min(maxBytes, MAX_READ_CREDIT));
       this.settle();
@@ -485,7 +498,7 @@ export class RtlTarget implements PacketdrillTarget {
   }
 
   getsockopt(fd: number, opt: GetSockOpt): SysResult {
-    this.settle();
+    this.look();
     const f = this.fds.get(fd);
     if (!f) return err('EBADF');
     switch (opt) {

@@ -156,6 +156,9 @@ export class RtlHost implements Agent {
     return 0;
   }
 
+  /** RX buffers posted to the TOE and not yet filled: while there are some, a quiet TOE holds no deliverable data. */
+  get rxBuffersWaiting(): number { return this.rxPosted - this.rxConsumed; }
+
   /** Nothing waiting to be posted and no request outstanding (sends, connects). */
   get idle(): boolean { return !this.waiting.tx.length && !this.waiting.cmd.length && !this.sendReqs.size && !this.connecting.size; }
 
