@@ -30,7 +30,7 @@
  *    of µs) until the first sign of activity ends the warp.
  * `warp: false` runs every cycle at the real clock (exact, and ~1700x slower than real time).
  *
- * Sockets: as ./toe-target.ts (same fd mapping, errno rules, listen waits for LISTEN_DONE, close() of a
+ * Sockets: ./toe-socket-target.ts, shared with ./toe-target.ts (fd mapping, errno rules, listen waits for LISTEN_DONE, close() of a
  * listener aborts connections never accepted, close() with unread data aborts, connect() errno sequence,
  * SO_ERROR, TCP_MAXSEG, SO_RCVBUF/SO_SNDBUF, setsockopt refusals with notes). What differs, because RtlHost
  * is a real driver over the rings and cannot look into the TOE's memory:
@@ -49,14 +49,13 @@
  *    challengeIntervalUs (CHAL_INTERVAL); the model's latencies, pool sizes and faults are not RTL options
  *    (noted when given).
  */
-import { HostNote } from '../../firmware/api.ts';
 import { RtlToe, type RtlToeConfig } from '../toe_rtl/toe.ts';
 import type { HostSocket } from '../toe_rtl/host.ts';
 import { TOE_CSR_BASE } from '../../blocks/toe_top/toe-top.ts';
 import { csrAddr } from '../../blocks/toe_top/csr-map.ts';
 import {
-  DEFAULT_NETWORK, ERRNO_NUMBERS, runScriptText, type EmittedFrame, type GetSockOpt, type PacketdrillNetwork,
-  type PacketdrillTarget, type RunOptions, type RunResult, type SetSockOpt, type ShutdownHow, type SockAddr, type SysResult,
+  DEFAULT_NETWORK, runScriptText, type EmittedFrame, type PacketdrillNetwork, type PacketdrillTarget, type RunOptions,
+  type RunResult,
 } from './runner/index.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -64,7 +63,8 @@ import { findPktFiles, summaryCounts, summaryJsonLine, summaryTable, writeRunPca
 import {
   CONFORMANCE_DEFINES, CONFORMANCE_RULES, countByFolder, groupFailures, type ToeConformanceOptions, type ToeConformanceRun,
 } from './toe-conformance.ts';
-import { failureErrno, newFd, takeError, type ToeFd } from './toe-sockets.ts';
+import { failureErrno, type ToeFd } from './toe-sockets.ts';
+import { ToeSocketTarget } from './toe-socket-target.ts';
 import { mergeTargetOptions, sysctlConfig } from './toe-sysctl.ts';
 import type { ToeTargetOptions } from './toe-target.ts';
 
@@ -75,8 +75,6 @@ export interface RtlTargetOptions extends ToeTargetOptions {
   warp?: boolean;
 }
 
-/** How long (simulated) a listen() waits for the firmware's LISTEN_DONE. */
-const LISTEN_WAIT_NS = 100_000;
 /** settle(): the TOE is quiet when nothing happened for SETTLE_GAP_NS; never longer than the limit. */
 const SETTLE_GAP_NS = 2_000;
 const SETTLE_LIMIT_NS = 50_000;
@@ -93,17 +91,13 @@ const DELACK_STALE_NS = 100_000;
 /** Receive buffers are posted for at most this much per recv(). */
 const MAX_READ_CREDIT = 64 << 10;
 
-const ok = (value = 0): SysResult => ({ ok: true, value });
-const err = (errno: string): { ok: false; errno: string } => ({ ok: false, errno });
 
 /** The model's toe options the RTL has no equivalent for. */
 const RTL_TOE_OPTIONS = new Set(['delackUs', 'challengeIntervalUs']);
 
-export class RtlTarget implements PacketdrillTarget {
-  private readonly noteLines: string[] = [];
+export class RtlTarget extends ToeSocketTarget implements PacketdrillTarget {
+  declare protected readonly toe: RtlToe;
   private readonly out: EmittedFrame[] = [];
-  private readonly fds = new Map<number, ToeFd>();
-  private orphans: HostSocket[] = [];
   private t = 0;
   // Script time is baseNs + (cycle - baseCycle) * nsPerCycle: the real clock, or 1 µs a cycle in a warp.
   private baseNs = 0;
@@ -131,9 +125,8 @@ export class RtlTarget implements PacketdrillTarget {
   /** Statistics: cycles run, and how many of them in warps. */
   readonly cycles = { real: 0, warped: 0, warps: 0 };
 
-  notes(): readonly string[] { return this.noteLines; }
-
-  private constructor(readonly net: PacketdrillNetwork, readonly toe: RtlToe, opts: RtlTargetOptions) {
+  private constructor(net: PacketdrillNetwork, toe: RtlToe, opts: RtlTargetOptions) {
+    super(net, toe);
     this.realNsPerCycle = 1e9 / toe.cfg.clockHz;
     this.baseCycle = this.lastActive = toe.sim.cycle;
     this.warpEnabled = opts.warp ?? true;
@@ -303,7 +296,7 @@ export class RtlTarget implements PacketdrillTarget {
    * Let work in flight finish before a socket call looks at the host (as ./toe-target.ts's settle): at the real
    * clock, until nothing happened for SETTLE_GAP_NS, at most SETTLE_LIMIT_NS; now() moves on by that much.
    */
-  private settle(): void {
+  protected settle(): void {
     this.exitWarp();
     const start = this.nowNs();
     let quietSince = this.nowNs();
@@ -321,7 +314,7 @@ export class RtlTarget implements PacketdrillTarget {
    * (any activity ends it), so the warp goes on — a blocking call polled every 100 µs of script time no longer
    * holds the whole wait at the real clock. A call that gives the TOE work leaves the warp before it does.
    */
-  private look(): void {
+  protected override look(): void {
     if (!this.warping) return this.settle();
     this.t = Math.max(this.t, Math.floor(this.nowNs() / 1000));
   }
@@ -334,7 +327,7 @@ export class RtlTarget implements PacketdrillTarget {
     if (timeUs < this.t) throw new Error(`rtl target: runUntil(${timeUs}) is before now (${this.t})`);
     this.advance(timeUs * 1000);
     this.t = Math.max(timeUs, Math.floor(this.nowNs() / 1000));
-    if (this.orphans.length > 0) this.reapOrphans();
+    this.reapOrphans();
   }
 
   injectFrame(frame: Uint8Array): void {
@@ -352,186 +345,33 @@ export class RtlTarget implements PacketdrillTarget {
   /** No event scheduler in the RTL: fixed steps, so blocking calls are polled often enough. */
   nextActivityUs(): number | null { return this.t + (this.warping ? 100 : 20); }
 
-  // --- sockets ---------------------------------------------------------------------------------
+  // --- the socket layer's view of the RTL (./toe-socket-target.ts) ---------------------------------
 
-  socket(): SysResult {
-    let fd = 3;
-    while (this.fds.has(fd)) fd++;
-    this.fds.set(fd, newFd('new'));
-    return ok(fd);
-  }
+  protected override beforeWork(): void { this.exitWarp(); }
 
-  bind(fd: number, addr: SockAddr): SysResult {
-    const f = this.fds.get(fd);
-    if (!f) return err('EBADF');
-    if (f.kind !== 'new' || f.port !== 0) return err('EINVAL');
-    if (addr.ip !== this.net.localIp && addr.ip !== '0.0.0.0') return err('EADDRNOTAVAIL');
-    for (const g of this.fds.values()) if (g !== f && g.port === addr.port && g.kind === 'listener') return err('EADDRINUSE');
-    f.port = addr.port;
-    return ok();
-  }
-
-  listen(fd: number, _backlog: number): SysResult {
-    this.settle();
-    const f = this.fds.get(fd);
-    if (!f) return err('EBADF');
-    if (f.kind === 'listener') return ok();
-    if (f.kind !== 'new' || f.port === 0) return err(f.kind === 'new' ? 'EDESTADDRREQ' : 'EINVAL');
-    const { host } = this.toe;
-    const before = host.notes.length;
-    host.listen(f.port);
-    const done = () => host.notes.slice(before).some((n) => n.note === HostNote.LISTEN_DONE && n.local_port === f.port);
-    this.advance(this.nowNs() + LISTEN_WAIT_NS, done);
+  protected waitFor(done: () => boolean, ns: number): void {
+    this.advance(this.nowNs() + ns, done);
     this.t = Math.max(this.t, Math.floor(this.nowNs() / 1000));
-    if (!done()) return err('ENOBUFS');
-    f.kind = 'listener';
-    return ok();
   }
 
-  accept(fd: number): SysResult {
-    this.look();
-    const f = this.fds.get(fd);
-    if (!f) return err('EBADF');
-    if (f.kind !== 'listener') return err('EINVAL');
-    const s = this.toe.host.accept(f.port);
-    if (!s) return err('EAGAIN');
-    const r = this.socket();
-    if (r.ok) this.fds.set(r.value, { ...newFd('conn', s, f.port), connectReported: true });
-    return r;
-  }
-
-  connect(fd: number, addr: SockAddr): SysResult {
-    this.look();
-    const f = this.fds.get(fd);
-    if (!f) return err('EBADF');
-    if (f.kind === 'listener') return err('EISCONN');
-    if (f.kind === 'new') {
-      f.kind = 'conn';
-      this.exitWarp(); // the TOE gets work: the SYN leaves at the real clock
-      f.sock = this.toe.host.connect(addr.ip, addr.port, f.port);
-      return err('EINPROGRESS');
-    }
-    this.syncError(f);
-    const e = takeError(f);
-    if (e) return err(e);
-    const s = f.sock!;
-    if (s.state === 'connecting') return err('EALREADY');
-    if (f.connectReported || s.state !== 'open') return err('EISCONN');
-    f.connectReported = true;
-    return ok();
-  }
-
-  recv(fd: number, maxBytes: number, opts: { peek: boolean }): SysResult<Uint8Array> {
-    this.look();
-    const f = this.fds.get(fd);
-    if (!f) return err('EBADF');
-    if (f.kind !== 'conn' || !f.sock) return err('ENOTCONN');
-    const s = f.sock;
-    if (f.rdShut) return { ok: true, value: new Uint8Array(0) };
+  protected takeReceived(_f: ToeFd, s: HostSocket, max: number, peek: boolean): Uint8Array | null {
     // In a warp with RX buffers still empty the TOE holds nothing it could deliver (it would have, and ended the warp).
     const mayHold = !this.warping || this.toe.host.rxBuffersWaiting === 0;
-    if (maxBytes > 0 && hostBytes(s) === 0 && s.conn >= 0 && !s.eof && mayHold) {
+    if (hostBytes(s) === 0 && s.conn >= 0 && !s.eof && mayHold) {
       // Post buffers for this read and let the TOE move what it holds into them.
-      this.toe.host.read(s, Math.min(maxBytes, MAX_READ_CREDIT));
+      this.toe.host.read(s, Math.min(max, MAX_READ_CREDIT));
       this.settle();
     }
-    if (hostBytes(s) > 0 && maxBytes > 0) return { ok: true, value: takeBytes(s, maxBytes, opts.peek) };
-    this.syncError(f);
-    const e = takeError(f);
-    if (e) return err(e);
-    if (s.state === 'connecting') return err('EAGAIN');
-    if (s.eof) f.eofRead = true;
-    if (s.state === 'failed' || s.freed || s.eof) return { ok: true, value: new Uint8Array(0) };
-    return err('EAGAIN');
+    return hostBytes(s) > 0 ? takeBytes(s, max, peek) : null;
   }
 
-  send(fd: number, data: Uint8Array): SysResult {
-    this.settle();
-    const f = this.fds.get(fd);
-    if (!f) return err('EBADF');
-    if (f.kind !== 'conn' || !f.sock) return err('ENOTCONN');
-    const s = f.sock;
-    this.syncError(f);
-    const e = takeError(f);
-    if (e) return err(e);
-    if (f.wrShut || s.state === 'failed' || s.state === 'closed' || s.freed) return err('EPIPE');
-    if (s.state === 'connecting') return err('EAGAIN');
-    if (data.length === 0) return ok(0);
-    const room = this.toe.fwCfg.sndbuf - this.sendBufferUsed(f);
-    if (room <= 0) return err('EAGAIN');
-    const n = Math.min(room, data.length);
-    this.toe.host.send(s, data.slice(0, n));
-    f.submitted += n;
-    return ok(n);
+  protected finReceived(f: ToeFd, s: HostSocket): boolean {
+    if (s.eof) f.eofRead = true; // the read about to return end of stream
+    return s.eof;
   }
-
-  shutdown(fd: number, how: ShutdownHow): SysResult {
-    this.settle();
-    const f = this.fds.get(fd);
-    if (!f) return err('EBADF');
-    if (f.kind !== 'conn' || !f.sock || f.sock.state === 'connecting') return err('ENOTCONN');
-    if (how !== 'SHUT_WR') f.rdShut = true;
-    if (how !== 'SHUT_RD') this.sendFin(f);
-    return ok();
-  }
-
-  close(fd: number): SysResult {
-    this.settle();
-    const f = this.fds.get(fd);
-    if (!f) return err('EBADF');
-    this.fds.delete(fd);
-    const { host } = this.toe;
-    if (f.kind === 'listener') {
-      // Connections established and never accepted are reset, as Linux does (RtlHost.unlisten drops the queue).
-      const waiting: HostSocket[] = [];
-      for (let s = host.accept(f.port); s; s = host.accept(f.port)) waiting.push(s);
-      host.unlisten(f.port);
-      for (const s of waiting) host.abort(s);
-      return ok();
-    }
-    const s = f.sock;
-    if (!s || s.freed || s.state === 'failed') return ok();
-    if (s.state === 'connecting') { this.orphans.push(s); return ok(); }
-    if (this.unread(s)) { host.abort(s); return ok(); }
-    this.sendFin(f);
-    return ok();
-  }
-
-  getsockopt(fd: number, opt: GetSockOpt): SysResult {
-    this.look();
-    const f = this.fds.get(fd);
-    if (!f) return err('EBADF');
-    switch (opt) {
-      case 'SO_ERROR': {
-        this.syncError(f);
-        const e = takeError(f);
-        return ok(e ? (ERRNO_NUMBERS[e] ?? 0) : 0);
-      }
-      case 'TCP_MAXSEG': {
-        const c = f.sock && f.sock.conn >= 0 ? this.toe.fwConns.get(f.sock.conn) : undefined;
-        return ok(c && c.state !== 0 ? c.sndMss : 536);
-      }
-      case 'SO_RCVBUF': return ok(this.toe.fwCfg.rcvbuf);
-      case 'SO_SNDBUF': return ok(this.toe.fwCfg.sndbuf);
-    }
-  }
-
-  setsockopt(fd: number, opt: SetSockOpt, value: number): SysResult {
-    const f = this.fds.get(fd);
-    if (!f) return err('EBADF');
-    const { fwCfg } = this.toe;
-    if (opt === 'TCP_NODELAY' && (value !== 0) === !fwCfg.nagle) return ok();
-    const why = opt === 'TCP_NODELAY'
-      ? `Nagle is ${fwCfg.nagle ? 'on' : 'off'} for every connection (firmware config nagle)`
-      : `${opt} is fixed for every connection by the firmware configuration (${opt === 'TCP_MAXSEG' ? 'mss' : opt === 'SO_RCVBUF' ? 'rcvbuf' : 'sndbuf'})`;
-    this.noteLines.push(`setsockopt(${fd}, ${opt}, ${value}): ENOPROTOOPT: ${why}`);
-    return err('ENOPROTOOPT');
-  }
-
-  // --- helpers -----------------------------------------------------------------------------------
 
   /** Move a newly seen connection failure into the fd's pending error (once), as toe-sockets.ts's syncError. */
-  private syncError(f: ToeFd): void {
+  protected syncError(f: ToeFd): void {
     const s = f.sock;
     if (!s || f.failureSeen || s.state !== 'failed') return;
     f.failureSeen = true;
@@ -541,7 +381,7 @@ export class RtlTarget implements PacketdrillTarget {
   }
 
   /** Bytes the firmware has queued and not seen acknowledged, plus those handed over and not yet copied. */
-  private sendBufferUsed(f: ToeFd): number {
+  protected sendBufferUsed(f: ToeFd): number {
     const s = f.sock;
     if (!s) return 0;
     const notCopied = Math.max(0, f.submitted - s.bytesSent);
@@ -554,7 +394,7 @@ export class RtlTarget implements PacketdrillTarget {
    * Data the TOE holds for `s` that the script has not read: buffers are posted so the TOE moves what it holds
    * to the host (RtlHost cannot look into the TOE's receive queue), then the host's bytes are counted.
    */
-  private unread(s: HostSocket): boolean {
+  protected hasUnread(s: HostSocket): boolean {
     if (hostBytes(s) > 0) return true;
     if (s.eof) return false;
     this.toe.host.read(s, MAX_READ_CREDIT);
@@ -562,20 +402,8 @@ export class RtlTarget implements PacketdrillTarget {
     return hostBytes(s) > 0;
   }
 
-  private reapOrphans(): void {
-    this.orphans = this.orphans.filter((s) => {
-      if (s.state === 'connecting') return true;
-      if (s.state === 'open' && !s.freed) this.toe.host.abort(s);
-      return false;
-    });
-  }
-
-  private sendFin(f: ToeFd): void {
-    const s = f.sock;
-    if (f.wrShut || !s || s.freed || s.state !== 'open') return;
-    f.wrShut = true;
-    this.toe.host.close(s);
-  }
+  /** RtlHost.unlisten also drops the port's accept queue (the caller has taken it). */
+  protected unlisten(port: number): void { this.toe.host.unlisten(port); }
 }
 
 /** An IPv4 TCP frame with payload (or a FIN): the segments that may start a delayed ACK. */
