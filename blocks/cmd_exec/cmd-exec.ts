@@ -155,6 +155,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   const wrMask = m.reg(UInt(MASK_BITS), { reset: 0, name: 'wr_mask' });
   const wrVal = m.reg(UInt(32), { reset: 0, name: 'wr_val' });
   const wrAdv = m.reg(UInt(32), { reset: 0, name: 'wr_adv' }); // the rcv_adv a WRITE carries
+  const wrDefer = m.reg(UInt(16), { reset: 0, name: 'wr_defer' }); // the rcv_defer a window job's WRITE carries
   // RCV.WND of the TCB copy (rcv_adv - rcv_nxt, from conn_table's answer), after this command's own edge move.
   const tcbWnd = m.reg(UInt(32), { reset: 0, name: 'tcb_rcv_wnd' });
   const freeId = m.reg(UInt(p.skb.idBits), { reset: 0, name: 'free_id' });
@@ -201,7 +202,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
     segEnd: r32('p_seg_end'), synEnd: r32('p_syn_end'), synEdge: r32('p_syn_edge'),
     dlvEnd: r32('p_dlv_end'), dlvEnd1: r32('p_dlv_end1'), dlvNew: rb('p_dlv_new'), dlvAtEnd: rb('p_dlv_at_end'), dlvBeyond: rb('p_dlv_beyond'),
     dlvOff: m.reg(UInt(16), { reset: 0, name: 'p_dlv_off' }),
-    wndNew: r32('p_wnd_new'), wndMin: r32('p_wnd_min_growth'),
+    wndNew: r32('p_wnd_new'), wndMin: r32('p_wnd_min_growth'), wndDefer: m.reg(UInt(16), { reset: 0, name: 'p_wnd_defer' }),
   };
   const dlvEnd = dlv.seq.add(dlv.len.zext(32));
   const computePrep = () => {
@@ -214,10 +215,13 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
     prep.dlvAtEnd.set(rn.eq(dlvEnd));
     prep.dlvBeyond.set(seqGt(dlv.seq, rn));
     prep.dlvOff.set(rn.sub(dlv.seq).trunc(16));
-    // Window job: the window + consumed, at most min(rcvbuf, 2^30); a window already at or above that never shrinks.
+    // Window job: the window + consumed (+ deferred), at most min(rcvbuf, 2^30); a window already at or above that
+    // never shrinks. The consumed bytes wait in rcv_defer (saturating) while they are fewer than the SWS threshold.
     const limit = mux(tcb.rcvbuf.gt(MAX_WINDOW), lit(MAX_WINDOW, UInt(32)), tcb.rcvbuf);
-    const grown = tcbWnd.zext(33).add(wndBytes.zext(33));
-    prep.wndNew.set(mux(tcbWnd.ge(limit), tcbWnd, mux(grown.gt(limit.zext(33)), limit, grown.trunc(32))));
+    const total = wndBytes.zext(34).add(tcb.rcv_defer.zext(34));
+    const grown = tcbWnd.zext(34).add(total);
+    prep.wndNew.set(mux(tcbWnd.ge(limit), tcbWnd, mux(grown.gt(limit.zext(34)), limit, grown.trunc(32))));
+    prep.wndDefer.set(mux(total.gt(0xffff), lit(0xffff, UInt(16)), total.trunc(16)));
     const halfBuf = tcb.rcvbuf.shr(1), mss = tcb.rcv_mss.zext(32);
     prep.wndMin.set(mux(halfBuf.lt(mss), halfBuf, mss));
   };
@@ -241,17 +245,21 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   const dlvFin = dlv.fin.land(dlvNew.lor(prep.dlvAtEnd)); // the FIN is consumed: RCV.NXT moves past it
   const dlvNxt = mux(dlvFin, prep.dlvEnd1, mux(dlvNew, prep.dlvEnd, rn));
 
-  // Window job: WND_OPEN by the model's maybeWindowOpen rule (the window grew by at least min(rcvbuf / 2, rcv_mss)
-  // and at least doubled; never in RAW mode), the edge moved right by the growth when it moved. The window is
-  // relative to the RCV.NXT read: toe_rx may have moved RCV.NXT since, which only shrinks the window by itself.
+  // Window job (receiver SWS avoidance, RFC 9293 §3.8.6.2.2, as the model's advertise()): the edge moves right only
+  // by a growth of at least min(rcvbuf / 2, rcv_mss), and the deferred bytes start again from 0; a smaller growth
+  // leaves the edge and keeps the bytes in rcv_defer. WND_OPEN by the model's maybeWindowOpen rule (the edge moved
+  // and the window at least doubled; never in RAW mode). The window is relative to the RCV.NXT read: toe_rx may
+  // have moved RCV.NXT since, which only shrinks the window by itself.
   const wndOld = tcbWnd, wndNew = prep.wndNew;
   const wndMoved = wndNew.ne(wndOld);
-  const wndOpen = tcb.rx_mode.ne(2).land(wndMoved).land(wndNew.sub(wndOld).ge(prep.wndMin)).land(wndNew.zext(33).ge(wndOld.zext(33).shl(1)));
+  const wndMove = wndNew.sub(wndOld).ge(prep.wndMin);
+  const wndOpen = tcb.rx_mode.ne(2).land(wndMoved).land(wndMove).land(wndNew.zext(33).ge(wndOld.zext(33).shl(1)));
   const planWnd = () => {
     when(ok.lnot(), () => refuse('wnd_no_conn_count')).otherwise(() => {
-      wrMask.set(lit(maskOf('rcv_adv'), UInt(MASK_BITS)));
+      wrMask.set(mux(wndMove, lit(maskOf('rcv_adv', 'rcv_defer'), UInt(MASK_BITS)), lit(maskOf('rcv_defer'), UInt(MASK_BITS))));
       wrAdv.set(rn.add(wndNew));
-      go(mux(wndOpen, A('EVENT'), A()).or(mux(wndMoved, A('WRITE'), A())));
+      wrDefer.set(mux(wndMove, lit(0, UInt(16)), prep.wndDefer));
+      go(mux(wndOpen, A('EVENT'), A()).or(A('WRITE')));
     });
   };
 
@@ -537,7 +545,7 @@ export const CmdExec = defineModule('cmd_exec', (m, p: CmdExecParams) => {
   io.ct_cmd.remote_port.set(ins.remote_port);
   for (const f of WRITABLE_FIELDS) {
     const w = fieldWidth(f);
-    const generic = f === 'rcv_adv' ? wrAdv : f === 'remote_mac' ? dstMac : wrVal.trunc(w);
+    const generic = f === 'rcv_adv' ? wrAdv : f === 'rcv_defer' ? wrDefer : f === 'remote_mac' ? dstMac : wrVal.trunc(w);
     const init = (INSERT_DEFAULTS as Record<string, number>)[f];
     io.ct_cmd[f].set(init === undefined ? generic : mux(ctInit, lit(init, UInt(w)), generic));
   }

@@ -39,6 +39,9 @@ export const Tcb = layout('tcb', 80, [
   at('rcv_mss', 66, 16), // our receive MSS: the delayed-ACK threshold is 2 * rcv_mss
   at('rcvbuf', 68, 32), // receive buffer bytes
   at('remote_mac', 72, 48), // the peer's (next hop's) MAC, resolved at insert
+  // Bytes the host consumed that the window has not yet grown by: receiver SWS avoidance (RFC 9293 §3.8.6.2.2) moves
+  // the edge only by at least min(rcvbuf / 2, rcv_mss). Written by cmd_exec's window job only; below that threshold.
+  at('rcv_defer', 78, 16),
 ]);
 
 export type TcbField = FieldName<typeof Tcb>;
@@ -56,6 +59,15 @@ export const TUPLE_BITS = 96;
 export function rcvWindow(t: { rcv_nxt: number; rcv_adv: number }): number {
   const d = (t.rcv_adv - t.rcv_nxt) | 0;
   return d > 0 ? d : 0;
+}
+
+/**
+ * The window an ACK sent now announces, in bytes: RCV.WND rounded down to the window-scale unit (the field is
+ * RCV.WND >> rcv_wscale). Segments are judged against this edge, the one the peer was told, not the TCB's.
+ */
+export function announcedWindow(t: { rcv_nxt: number; rcv_adv: number; rcv_wscale: number }): number {
+  const unit = 2 ** Math.min(t.rcv_wscale, 14);
+  return Math.floor(rcvWindow(t) / unit) * unit;
 }
 
 /** The fields a write may change, in field-mask bit order (bit 0 = state). The key fields are not among them. */

@@ -155,9 +155,11 @@ export const ToeRx = defineModule('toe_rx', (m, p: ToeRxParams) => {
   (ctl.rst as Wire).set(flags.bit(2));
   (ctl.ack as Wire).set(flags.bit(4));
   // RCV.WND from the advertised right edge (conn_table keeps RCV.NXT + RCV.WND): the edge minus RCV.NXT, zero when
-  // the edge is not ahead (the difference's sign bit; windows stay below 2^31).
+  // the edge is not ahead (the difference's sign bit; windows stay below 2^31), rounded down to the window-scale unit
+  // as every ACK announces it (tcb.ts announcedWindow): segments are judged against the edge the peer was told.
   const edgeAhead = (found.rcv_adv as Sig).sub(found.rcv_nxt as Sig);
-  const foundWnd = mux(edgeAhead.bit(31), lit(0, UInt(32)), edgeAhead).named('found_rcv_wnd');
+  const unitMask = lit(0xffffffff, UInt(32)).shl(found.rcv_wscale as Sig);
+  const foundWnd = mux(edgeAhead.bit(31), lit(0, UInt(32)), edgeAhead.and(unitMask)).named('found_rcv_wnd');
   (segIn.rcv_wnd as Wire).set(foundWnd);
   drive(segIn, found, ['rcv_nxt', 'snd_una', 'snd_nxt', 'snd_wnd', 'snd_wscale', 'snd_wl1', 'snd_wl2', 'max_snd_wnd']);
 

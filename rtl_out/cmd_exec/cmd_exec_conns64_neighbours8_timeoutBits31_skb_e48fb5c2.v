@@ -20,7 +20,7 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   input  wire         ct_cmd_ready,            // blocks/cmd_exec/cmd-exec.ts:62
   output wire [1:0]   ct_cmd_op,               // blocks/cmd_exec/cmd-exec.ts:62
   output wire [15:0]  ct_cmd_index,            // blocks/cmd_exec/cmd-exec.ts:62
-  output wire [21:0]  ct_cmd_mask,             // blocks/cmd_exec/cmd-exec.ts:62
+  output wire [22:0]  ct_cmd_mask,             // blocks/cmd_exec/cmd-exec.ts:62
   output wire [3:0]   ct_cmd_state,            // blocks/cmd_exec/cmd-exec.ts:62
   output wire [3:0]   ct_cmd_snd_wscale,       // blocks/cmd_exec/cmd-exec.ts:62
   output wire [3:0]   ct_cmd_rcv_wscale,       // blocks/cmd_exec/cmd-exec.ts:62
@@ -47,6 +47,7 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   output wire [15:0]  ct_cmd_rcv_mss,          // blocks/cmd_exec/cmd-exec.ts:62
   output wire [31:0]  ct_cmd_rcvbuf,           // blocks/cmd_exec/cmd-exec.ts:62
   output wire [47:0]  ct_cmd_remote_mac,       // blocks/cmd_exec/cmd-exec.ts:62
+  output wire [15:0]  ct_cmd_rcv_defer,        // blocks/cmd_exec/cmd-exec.ts:62
   input  wire         ct_resp_valid,           // blocks/cmd_exec/cmd-exec.ts:62
   output wire         ct_resp_ready,           // blocks/cmd_exec/cmd-exec.ts:62
   input  wire [1:0]   ct_resp_op,              // blocks/cmd_exec/cmd-exec.ts:62
@@ -78,6 +79,7 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   input  wire [15:0]  ct_resp_rcv_mss,         // blocks/cmd_exec/cmd-exec.ts:62
   input  wire [31:0]  ct_resp_rcvbuf,          // blocks/cmd_exec/cmd-exec.ts:62
   input  wire [47:0]  ct_resp_remote_mac,      // blocks/cmd_exec/cmd-exec.ts:62
+  input  wire [15:0]  ct_resp_rcv_defer,       // blocks/cmd_exec/cmd-exec.ts:62
   output wire [1:0]   timer_cmd_op,            // blocks/cmd_exec/cmd-exec.ts:62
   output wire [15:0]  timer_cmd_conn,          // blocks/cmd_exec/cmd-exec.ts:62
   output wire [2:0]   timer_cmd_kind,          // blocks/cmd_exec/cmd-exec.ts:62
@@ -297,67 +299,70 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   reg [15:0] tcb_rcv_mss;  // blocks/cmd_exec/cmd-exec.ts:154
   reg [31:0] tcb_rcvbuf;  // blocks/cmd_exec/cmd-exec.ts:154
   reg [47:0] tcb_remote_mac;  // blocks/cmd_exec/cmd-exec.ts:154
-  reg [21:0] wr_mask;  // blocks/cmd_exec/cmd-exec.ts:155
+  reg [15:0] tcb_rcv_defer;  // blocks/cmd_exec/cmd-exec.ts:154
+  reg [22:0] wr_mask;  // blocks/cmd_exec/cmd-exec.ts:155
   reg [31:0] wr_val;  // blocks/cmd_exec/cmd-exec.ts:156
   reg [31:0] wr_adv;  // blocks/cmd_exec/cmd-exec.ts:157
-  reg [31:0] tcb_rcv_wnd;  // blocks/cmd_exec/cmd-exec.ts:159
-  reg [15:0] free_id;  // blocks/cmd_exec/cmd-exec.ts:160
-  reg [15:0] meta_len;  // blocks/cmd_exec/cmd-exec.ts:161
-  reg [31:0] meta_seq;  // blocks/cmd_exec/cmd-exec.ts:161
-  reg [15:0] meta_off;  // blocks/cmd_exec/cmd-exec.ts:161
-  reg drainDir;  // blocks/cmd_exec/cmd-exec.ts:162
-  reg [31:0] p_seg_end;  // blocks/cmd_exec/cmd-exec.ts:197
-  reg [31:0] p_syn_end;  // blocks/cmd_exec/cmd-exec.ts:197
-  reg [31:0] p_syn_edge;  // blocks/cmd_exec/cmd-exec.ts:197
-  reg [31:0] p_dlv_end;  // blocks/cmd_exec/cmd-exec.ts:197
-  reg [31:0] p_dlv_end1;  // blocks/cmd_exec/cmd-exec.ts:197
-  reg p_dlv_new;  // blocks/cmd_exec/cmd-exec.ts:198
-  reg p_dlv_at_end;  // blocks/cmd_exec/cmd-exec.ts:198
-  reg p_dlv_beyond;  // blocks/cmd_exec/cmd-exec.ts:198
-  reg [15:0] p_dlv_off;  // blocks/cmd_exec/cmd-exec.ts:203
-  reg [31:0] p_wnd_new;  // blocks/cmd_exec/cmd-exec.ts:197
-  reg [31:0] p_wnd_min_growth;  // blocks/cmd_exec/cmd-exec.ts:197
-  reg enq_wait;  // blocks/cmd_exec/cmd-exec.ts:381
-  reg rx_event_full;  // blocks/cmd_exec/cmd-exec.ts:487
-  reg rx_event_is_timer;  // blocks/cmd_exec/cmd-exec.ts:488
-  reg rx_event_is_wnd_open;  // blocks/cmd_exec/cmd-exec.ts:489
-  reg [15:0] rx_event_conn;  // blocks/cmd_exec/cmd-exec.ts:491
-  reg [1:0] rx_event_timer;  // blocks/cmd_exec/cmd-exec.ts:491
-  reg [3:0] rx_event_msg;  // blocks/cmd_exec/cmd-exec.ts:492
-  reg [31:0] rx_event_arg;  // blocks/cmd_exec/cmd-exec.ts:492
-  reg tx_event_full;  // blocks/cmd_exec/cmd-exec.ts:487
-  reg tx_event_is_timer;  // blocks/cmd_exec/cmd-exec.ts:488
-  reg [15:0] tx_event_conn;  // blocks/cmd_exec/cmd-exec.ts:491
-  reg [1:0] tx_event_timer;  // blocks/cmd_exec/cmd-exec.ts:491
-  reg [3:0] tx_event_msg;  // blocks/cmd_exec/cmd-exec.ts:492
-  reg [31:0] tx_event_arg;  // blocks/cmd_exec/cmd-exec.ts:492
+  reg [15:0] wr_defer;  // blocks/cmd_exec/cmd-exec.ts:158
+  reg [31:0] tcb_rcv_wnd;  // blocks/cmd_exec/cmd-exec.ts:160
+  reg [15:0] free_id;  // blocks/cmd_exec/cmd-exec.ts:161
+  reg [15:0] meta_len;  // blocks/cmd_exec/cmd-exec.ts:162
+  reg [31:0] meta_seq;  // blocks/cmd_exec/cmd-exec.ts:162
+  reg [15:0] meta_off;  // blocks/cmd_exec/cmd-exec.ts:162
+  reg drainDir;  // blocks/cmd_exec/cmd-exec.ts:163
+  reg [31:0] p_seg_end;  // blocks/cmd_exec/cmd-exec.ts:198
+  reg [31:0] p_syn_end;  // blocks/cmd_exec/cmd-exec.ts:198
+  reg [31:0] p_syn_edge;  // blocks/cmd_exec/cmd-exec.ts:198
+  reg [31:0] p_dlv_end;  // blocks/cmd_exec/cmd-exec.ts:198
+  reg [31:0] p_dlv_end1;  // blocks/cmd_exec/cmd-exec.ts:198
+  reg p_dlv_new;  // blocks/cmd_exec/cmd-exec.ts:199
+  reg p_dlv_at_end;  // blocks/cmd_exec/cmd-exec.ts:199
+  reg p_dlv_beyond;  // blocks/cmd_exec/cmd-exec.ts:199
+  reg [15:0] p_dlv_off;  // blocks/cmd_exec/cmd-exec.ts:204
+  reg [31:0] p_wnd_new;  // blocks/cmd_exec/cmd-exec.ts:198
+  reg [31:0] p_wnd_min_growth;  // blocks/cmd_exec/cmd-exec.ts:198
+  reg [15:0] p_wnd_defer;  // blocks/cmd_exec/cmd-exec.ts:205
+  reg enq_wait;  // blocks/cmd_exec/cmd-exec.ts:389
+  reg rx_event_full;  // blocks/cmd_exec/cmd-exec.ts:495
+  reg rx_event_is_timer;  // blocks/cmd_exec/cmd-exec.ts:496
+  reg rx_event_is_wnd_open;  // blocks/cmd_exec/cmd-exec.ts:497
+  reg [15:0] rx_event_conn;  // blocks/cmd_exec/cmd-exec.ts:499
+  reg [1:0] rx_event_timer;  // blocks/cmd_exec/cmd-exec.ts:499
+  reg [3:0] rx_event_msg;  // blocks/cmd_exec/cmd-exec.ts:500
+  reg [31:0] rx_event_arg;  // blocks/cmd_exec/cmd-exec.ts:500
+  reg tx_event_full;  // blocks/cmd_exec/cmd-exec.ts:495
+  reg tx_event_is_timer;  // blocks/cmd_exec/cmd-exec.ts:496
+  reg [15:0] tx_event_conn;  // blocks/cmd_exec/cmd-exec.ts:499
+  reg [1:0] tx_event_timer;  // blocks/cmd_exec/cmd-exec.ts:499
+  reg [3:0] tx_event_msg;  // blocks/cmd_exec/cmd-exec.ts:500
+  reg [31:0] tx_event_arg;  // blocks/cmd_exec/cmd-exec.ts:500
   wire pickValid = (|(consumed_pending & (64'h1 << consumed_pick)));  // blocks/cmd_exec/consumed.ts:61
   wire cmdWaiting = (rx_cmd_valid | tx_cmd_valid);  // blocks/cmd_exec/cmd-exec.ts:134
   wire wnd_take = (((st == IDLE) & pickValid) & ((~cmdWaiting) | (~last_wnd_job)));  // blocks/cmd_exec/cmd-exec.ts:89
   wire cmdIdle = ((st == IDLE) & (~wnd_take));  // blocks/cmd_exec/cmd-exec.ts:90
   wire pickTx = (tx_cmd_valid & ((~rx_cmd_valid) | (~lastTx)));  // blocks/cmd_exec/cmd-exec.ts:84
   wire pickRx = (rx_cmd_valid & (~pickTx));  // blocks/cmd_exec/cmd-exec.ts:85
-  wire exec = (st == EXEC);  // blocks/cmd_exec/cmd-exec.ts:350
-  wire _and_29 = ((exec & pending[10]) & ((pending & 14'd1023) == 14'd0));  // blocks/cmd_exec/cmd-exec.ts:353
+  wire exec = (st == EXEC);  // blocks/cmd_exec/cmd-exec.ts:358
+  wire _and_29 = ((exec & pending[10]) & ((pending & 14'd1023) == 14'd0));  // blocks/cmd_exec/cmd-exec.ts:361
   wire [15:0] conn = cmd[21:6];  // blocks/cmd_exec/cmd-exec.ts:103
   wire [31:0] _slice = cmd[53:22];  // blocks/lib/fw-record.ts:71
   wire [1:0] _slice_13 = cmd[23:22];  // blocks/lib/fw-record.ts:71
   wire [1:0] _slice_15 = cmd[23:22];  // blocks/lib/fw-record.ts:71
-  wire [1:0] tid = ((cmd[5:0] == 6'd8) ? _slice_13 : _slice_15);  // blocks/cmd_exec/cmd-exec.ts:393
+  wire [1:0] tid = ((cmd[5:0] == 6'd8) ? _slice_13 : _slice_15);  // blocks/cmd_exec/cmd-exec.ts:401
   wire [31:0] _slice_14 = cmd[55:24];  // blocks/lib/fw-record.ts:71
-  wire timerOurs = (((timer_evt_kind == 3'd0) | (timer_evt_kind == 3'd2)) | (timer_evt_kind == 3'd3));  // blocks/cmd_exec/cmd-exec.ts:506
-  wire timerToRx = (timer_evt_kind == 3'd3);  // blocks/cmd_exec/cmd-exec.ts:505
-  wire free = ((~rx_event_full) | rx_event_ready);  // blocks/cmd_exec/cmd-exec.ts:498
-  wire free_1 = ((~tx_event_full) | tx_event_ready);  // blocks/cmd_exec/cmd-exec.ts:498
+  wire timerOurs = (((timer_evt_kind == 3'd0) | (timer_evt_kind == 3'd2)) | (timer_evt_kind == 3'd3));  // blocks/cmd_exec/cmd-exec.ts:514
+  wire timerToRx = (timer_evt_kind == 3'd3);  // blocks/cmd_exec/cmd-exec.ts:513
+  wire free = ((~rx_event_full) | rx_event_ready);  // blocks/cmd_exec/cmd-exec.ts:506
+  wire free_1 = ((~tx_event_full) | tx_event_ready);  // blocks/cmd_exec/cmd-exec.ts:506
   wire [5:0] connIdx = conn[5:0];  // blocks/cmd_exec/cmd-exec.ts:105
   wire [1:0] _slice_9 = cmd[23:22];  // blocks/lib/fw-record.ts:71
   wire [31:0] _slice_10 = cmd[55:24];  // blocks/lib/fw-record.ts:71
   wire [31:0] _slice_11 = cmd[87:56];  // blocks/lib/fw-record.ts:71
-  wire dsack = (((_slice_10 != _slice_11) & (tcb_sack_mode != 2'd0)) & (_slice_9 == 2'd0));  // blocks/cmd_exec/cmd-exec.ts:412
+  wire dsack = (((_slice_10 != _slice_11) & (tcb_sack_mode != 2'd0)) & (_slice_9 == 2'd0));  // blocks/cmd_exec/cmd-exec.ts:420
   wire _eq_10 = (cmd[5:0] == 6'd2);  // blocks/lib/fw-record.ts:56
   wire [2:0] _slice_23 = cmd[24:22];  // blocks/lib/fw-record.ts:71
-  wire drainFree = (st == DRAIN_FREE);  // blocks/cmd_exec/cmd-exec.ts:387
-  wire drainReq = (st == DRAIN_Q);  // blocks/cmd_exec/cmd-exec.ts:372
+  wire drainFree = (st == DRAIN_FREE);  // blocks/cmd_exec/cmd-exec.ts:395
+  wire drainReq = (st == DRAIN_Q);  // blocks/cmd_exec/cmd-exec.ts:380
   wire _eq_11 = (cmd[5:0] == 6'd7);  // blocks/lib/fw-record.ts:56
   wire _eq_12 = (cmd[5:0] == 6'd5);  // blocks/lib/fw-record.ts:56
   wire [31:0] _slice_6 = cmd[53:22];  // blocks/lib/fw-record.ts:71
@@ -368,7 +373,7 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   wire [8:0] _slice_5 = cmd[78:70];  // blocks/lib/fw-record.ts:71
   wire [31:0] _slice_12 = cmd[37:6];  // blocks/lib/fw-record.ts:71
   wire [31:0] _slice_2 = cmd[58:27];  // blocks/lib/fw-record.ts:71
-  wire eofFire = (((exec & pending[11]) & ((pending & 14'd2047) == 14'd0)) & (~enq_wait));  // blocks/cmd_exec/cmd-exec.ts:383
+  wire eofFire = (((exec & pending[11]) & ((pending & 14'd2047) == 14'd0)) & (~enq_wait));  // blocks/cmd_exec/cmd-exec.ts:391
   wire _and = (cmdIdle & (pickRx | pickTx));  // blocks/cmd_exec/cmd-exec.ts:93
   wire connOk = (conn < 16'd64);  // blocks/cmd_exec/cmd-exec.ts:104
   wire [4:0] _slice_1 = cmd[26:22];  // blocks/lib/fw-record.ts:71
@@ -380,29 +385,29 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   wire [3:0] _slice_21 = cmd[25:22];  // blocks/lib/fw-record.ts:71
   wire [31:0] _slice_22 = cmd[57:26];  // blocks/lib/fw-record.ts:71
   wire commands_count_inc = (((rx_cmd_ready & rx_cmd_valid) | (tx_cmd_ready & tx_cmd_valid)) ? 1'd1 : 1'd0);  // blocks/cmd_exec/cmd-exec.ts:117
-  wire st_is_CHECK = (st == CHECK);  // blocks/cmd_exec/cmd-exec.ts:258
-  wire _not = (~((((((((((((((((cmd[5:0] == 6'd1) | (cmd[5:0] == 6'd2)) | (cmd[5:0] == 6'd3)) | (cmd[5:0] == 6'd4)) | (cmd[5:0] == 6'd5)) | (cmd[5:0] == 6'd6)) | (cmd[5:0] == 6'd7)) | (cmd[5:0] == 6'd8)) | (cmd[5:0] == 6'd9)) | (cmd[5:0] == 6'd10)) | (cmd[5:0] == 6'd11)) | (cmd[5:0] == 6'd12)) | (cmd[5:0] == 6'd13)) | (cmd[5:0] == 6'd14)) | (cmd[5:0] == 6'd15)) | (cmd[5:0] == 6'd16)));  // blocks/cmd_exec/cmd-exec.ts:261
+  wire st_is_CHECK = (st == CHECK);  // blocks/cmd_exec/cmd-exec.ts:266
+  wire _not = (~((((((((((((((((cmd[5:0] == 6'd1) | (cmd[5:0] == 6'd2)) | (cmd[5:0] == 6'd3)) | (cmd[5:0] == 6'd4)) | (cmd[5:0] == 6'd5)) | (cmd[5:0] == 6'd6)) | (cmd[5:0] == 6'd7)) | (cmd[5:0] == 6'd8)) | (cmd[5:0] == 6'd9)) | (cmd[5:0] == 6'd10)) | (cmd[5:0] == 6'd11)) | (cmd[5:0] == 6'd12)) | (cmd[5:0] == 6'd13)) | (cmd[5:0] == 6'd14)) | (cmd[5:0] == 6'd15)) | (cmd[5:0] == 6'd16)));  // blocks/cmd_exec/cmd-exec.ts:269
   wire bad_kind_count_inc = (st_is_CHECK ? (_not ? 1'd1 : 1'd0) : 1'd0);  // blocks/cmd_exec/cmd-exec.ts:117
-  wire _and_26 = ((((((((((((cmd[5:0] == 6'd1) | (cmd[5:0] == 6'd2)) | (cmd[5:0] == 6'd3)) | (cmd[5:0] == 6'd4)) | (cmd[5:0] == 6'd5)) | (cmd[5:0] == 6'd6)) | (cmd[5:0] == 6'd8)) | (cmd[5:0] == 6'd9)) | (cmd[5:0] == 6'd11)) | (cmd[5:0] == 6'd12)) | (cmd[5:0] == 6'd16)) & (~connOk));  // blocks/cmd_exec/cmd-exec.ts:262
+  wire _and_26 = ((((((((((((cmd[5:0] == 6'd1) | (cmd[5:0] == 6'd2)) | (cmd[5:0] == 6'd3)) | (cmd[5:0] == 6'd4)) | (cmd[5:0] == 6'd5)) | (cmd[5:0] == 6'd6)) | (cmd[5:0] == 6'd8)) | (cmd[5:0] == 6'd9)) | (cmd[5:0] == 6'd11)) | (cmd[5:0] == 6'd12)) | (cmd[5:0] == 6'd16)) & (~connOk));  // blocks/cmd_exec/cmd-exec.ts:270
   wire bad_conn_count_inc = (st_is_CHECK ? (_not ? 1'd0 : (_and_26 ? 1'd1 : 1'd0)) : 1'd0);  // blocks/cmd_exec/cmd-exec.ts:117
-  wire st_is_CT_REQ = (st == CT_REQ);  // blocks/cmd_exec/cmd-exec.ts:258
-  wire st_is_CT_RESP = (st == CT_RESP);  // blocks/cmd_exec/cmd-exec.ts:258
-  wire st_is_PREP = (st == PREP);  // blocks/cmd_exec/cmd-exec.ts:258
-  wire st_is_PLAN = (st == PLAN);  // blocks/cmd_exec/cmd-exec.ts:258
+  wire st_is_CT_REQ = (st == CT_REQ);  // blocks/cmd_exec/cmd-exec.ts:266
+  wire st_is_CT_RESP = (st == CT_RESP);  // blocks/cmd_exec/cmd-exec.ts:266
+  wire st_is_PREP = (st == PREP);  // blocks/cmd_exec/cmd-exec.ts:266
+  wire st_is_PLAN = (st == PLAN);  // blocks/cmd_exec/cmd-exec.ts:266
   wire _eq_2 = (cmd[5:0] == 6'd1);  // blocks/lib/fw-record.ts:56
   wire _eq_3 = (cmd[5:0] == 6'd2);  // blocks/lib/fw-record.ts:56
-  wire ok = (status == 3'd0);  // blocks/cmd_exec/cmd-exec.ts:190
-  wire _not_2 = (~ok);  // blocks/cmd_exec/cmd-exec.ts:294
+  wire ok = (status == 3'd0);  // blocks/cmd_exec/cmd-exec.ts:191
+  wire _not_2 = (~ok);  // blocks/cmd_exec/cmd-exec.ts:302
   wire no_conn_count_inc = (st_is_CHECK ? 1'd0 : (st_is_CT_REQ ? 1'd0 : (st_is_CT_RESP ? 1'd0 : (st_is_PREP ? 1'd0 : (st_is_PLAN ? (wnd_job ? 1'd0 : (_eq_2 ? 1'd0 : (_eq_3 ? 1'd0 : (_not_2 ? 1'd1 : 1'd0)))) : 1'd0)))));  // blocks/cmd_exec/cmd-exec.ts:117
-  wire twValueOk = (~((((((_slice_1 == 5'd7) & (_slice_2 > 32'd15)) | ((_slice_1 == 5'd9) & (_slice_2 > 32'd65535))) | ((_slice_1 == 5'd13) & (_slice_2 > 32'd2))) | ((_slice_1 == 5'd15) & (_slice_2 > 32'd65535))) | ((_slice_1 == 5'd16) & (_slice_2 > 32'd2))));  // blocks/cmd_exec/cmd-exec.ts:179
-  wire timerIdOk = (((cmd[5:0] == 6'd8) ? _slice_13 : _slice_15) < 2'd3);  // blocks/cmd_exec/cmd-exec.ts:169
-  wire dlvHasSkb = (_slice_17 != 16'd65535);  // blocks/cmd_exec/cmd-exec.ts:171
-  wire badField = ((((((((cmd[5:0] == 6'd3) & ((_slice_1 > 5'd16) | (~twValueOk))) | (((cmd[5:0] == 6'd8) | (cmd[5:0] == 6'd9)) & (~timerIdOk))) | ((cmd[5:0] == 6'd8) & (~(_slice_14 < 32'd2147483648)))) | ((cmd[5:0] == 6'd6) & (_slice_9 > 2'd2))) | ((cmd[5:0] == 6'd10) & (_slice_16 >= 16'd128))) | (((cmd[5:0] == 6'd12) & dlvHasSkb) & (_slice_17 >= 16'd128))) | ((cmd[5:0] == 6'd16) & (_slice_23 > 3'd4)));  // blocks/cmd_exec/cmd-exec.ts:186
+  wire twValueOk = (~((((((_slice_1 == 5'd7) & (_slice_2 > 32'd15)) | ((_slice_1 == 5'd9) & (_slice_2 > 32'd65535))) | ((_slice_1 == 5'd13) & (_slice_2 > 32'd2))) | ((_slice_1 == 5'd15) & (_slice_2 > 32'd65535))) | ((_slice_1 == 5'd16) & (_slice_2 > 32'd2))));  // blocks/cmd_exec/cmd-exec.ts:180
+  wire timerIdOk = (((cmd[5:0] == 6'd8) ? _slice_13 : _slice_15) < 2'd3);  // blocks/cmd_exec/cmd-exec.ts:170
+  wire dlvHasSkb = (_slice_17 != 16'd65535);  // blocks/cmd_exec/cmd-exec.ts:172
+  wire badField = ((((((((cmd[5:0] == 6'd3) & ((_slice_1 > 5'd16) | (~twValueOk))) | (((cmd[5:0] == 6'd8) | (cmd[5:0] == 6'd9)) & (~timerIdOk))) | ((cmd[5:0] == 6'd8) & (~(_slice_14 < 32'd2147483648)))) | ((cmd[5:0] == 6'd6) & (_slice_9 > 2'd2))) | ((cmd[5:0] == 6'd10) & (_slice_16 >= 16'd128))) | (((cmd[5:0] == 6'd12) & dlvHasSkb) & (_slice_17 >= 16'd128))) | ((cmd[5:0] == 6'd16) & (_slice_23 > 3'd4)));  // blocks/cmd_exec/cmd-exec.ts:187
   wire bad_field_count_inc = (st_is_CHECK ? (_not ? 1'd0 : (_and_26 ? 1'd0 : (badField ? 1'd1 : 1'd0))) : 1'd0);  // blocks/cmd_exec/cmd-exec.ts:117
   wire insert_refused_count_inc = (st_is_CHECK ? 1'd0 : (st_is_CT_REQ ? 1'd0 : (st_is_CT_RESP ? 1'd0 : (st_is_PREP ? 1'd0 : (st_is_PLAN ? (wnd_job ? 1'd0 : (_eq_2 ? (ok ? 1'd0 : 1'd1) : 1'd0)) : 1'd0)))));  // blocks/cmd_exec/cmd-exec.ts:117
   wire _eq_4 = (cmd[5:0] == 6'd3);  // blocks/lib/fw-record.ts:56
-  wire _slice_1_is_12 = (_slice_1 == 5'd12);  // blocks/cmd_exec/cmd-exec.ts:303
-  wire fastRefused = (((_slice_1 == 5'd13) & (_slice_2 == 32'd0)) & (~segs_queued_query_zero));  // blocks/cmd_exec/cmd-exec.ts:235
+  wire _slice_1_is_12 = (_slice_1 == 5'd12);  // blocks/cmd_exec/cmd-exec.ts:311
+  wire fastRefused = (((_slice_1 == 5'd13) & (_slice_2 == 32'd0)) & (~segs_queued_query_zero));  // blocks/cmd_exec/cmd-exec.ts:239
   wire fast_refused_count_inc = (st_is_CHECK ? 1'd0 : (st_is_CT_REQ ? 1'd0 : (st_is_CT_RESP ? 1'd0 : (st_is_PREP ? 1'd0 : (st_is_PLAN ? (wnd_job ? 1'd0 : (_eq_2 ? 1'd0 : (_eq_3 ? 1'd0 : (_not_2 ? 1'd0 : (_eq_4 ? (_slice_1_is_12 ? 1'd0 : (fastRefused ? 1'd1 : 1'd0)) : 1'd0))))) : 1'd0)))));  // blocks/cmd_exec/cmd-exec.ts:117
   wire _eq_5 = (cmd[5:0] == 6'd4);  // blocks/lib/fw-record.ts:56
   wire _eq_6 = (cmd[5:0] == 6'd5);  // blocks/lib/fw-record.ts:56
@@ -420,14 +425,14 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   wire _and_24 = (nbr_valid[6] & (nbr_6_ip == _mux));  // blocks/cmd_exec/neighbours.ts:10
   wire _and_25 = (nbr_valid[7] & (nbr_7_ip == _mux));  // blocks/cmd_exec/neighbours.ts:10
   wire _or_2 = ((((((((1'd0 | _and_18) | _and_19) | _and_20) | _and_21) | _and_22) | _and_23) | _and_24) | _and_25);  // blocks/cmd_exec/neighbours.ts:25
-  wire _and_27 = ((cmd[5:0] == 6'd7) & (~_or_2));  // blocks/cmd_exec/cmd-exec.ts:264
+  wire _and_27 = ((cmd[5:0] == 6'd7) & (~_or_2));  // blocks/cmd_exec/cmd-exec.ts:272
   wire _eq = (cmd[5:0] == 6'd1);  // blocks/lib/fw-record.ts:56
   wire unknown_neighbour_count_inc = (st_is_CHECK ? (_not ? 1'd0 : (_and_26 ? 1'd0 : (badField ? 1'd0 : (_and_27 ? 1'd1 : (_eq ? ((~_or_2) ? 1'd1 : 1'd0) : 1'd0))))) : 1'd0);  // blocks/cmd_exec/cmd-exec.ts:117
   wire timer_dropped_count_inc = ((timer_evt_valid & (~timerOurs)) ? 1'd1 : 1'd0);  // blocks/cmd_exec/cmd-exec.ts:117
   wire skb_error_count_inc = ((skb_q_resp_valid & (skb_q_resp_error != 4'd0)) ? 1'd1 : 1'd0);  // blocks/cmd_exec/cmd-exec.ts:117
   wire rxReadOk = (rx_read_conn < 16'd64);  // blocks/cmd_exec/cmd-exec.ts:123
   wire rx_read_bad_conn_count_inc = ((rx_read_valid & (~rxReadOk)) ? 1'd1 : 1'd0);  // blocks/cmd_exec/cmd-exec.ts:117
-  wire _not_1 = (~ok);  // blocks/cmd_exec/cmd-exec.ts:251
+  wire _not_1 = (~ok);  // blocks/cmd_exec/cmd-exec.ts:258
   wire wnd_no_conn_count_inc = (st_is_CHECK ? 1'd0 : (st_is_CT_REQ ? 1'd0 : (st_is_CT_RESP ? 1'd0 : (st_is_PREP ? 1'd0 : (st_is_PLAN ? (wnd_job ? (_not_1 ? 1'd1 : 1'd0) : 1'd0) : 1'd0)))));  // blocks/cmd_exec/cmd-exec.ts:117
   wire ctDeleted = ((((st == CT_RESP) & ct_resp_valid) & (cmd[5:0] == 6'd2)) & (ct_resp_status == 3'd0));  // blocks/cmd_exec/cmd-exec.ts:127
   wire read_valid = ((rx_read_valid & rxReadOk) & (rx_read_len != 32'd0));  // blocks/cmd_exec/cmd-exec.ts:129
@@ -457,65 +462,67 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   wire _and_16 = (learn_valid & (_and_8 | ((~_or) & (nbr_next == 3'd7))));  // blocks/cmd_exec/neighbours.ts:14
   wire _and_17 = (learn_valid & (~_or));  // blocks/cmd_exec/neighbours.ts:16
   wire [47:0] _or_1 = ((((((((_and_18 ? nbr_0_mac : 48'h0) | (_and_19 ? nbr_1_mac : 48'h0)) | (_and_20 ? nbr_2_mac : 48'h0)) | (_and_21 ? nbr_3_mac : 48'h0)) | (_and_22 ? nbr_4_mac : 48'h0)) | (_and_23 ? nbr_5_mac : 48'h0)) | (_and_24 ? nbr_6_mac : 48'h0)) | (_and_25 ? nbr_7_mac : 48'h0));  // blocks/cmd_exec/neighbours.ts:24
-  wire _or_3 = (((((((cmd[5:0] == 6'd3) | (cmd[5:0] == 6'd4)) | (cmd[5:0] == 6'd5)) | (cmd[5:0] == 6'd6)) | (cmd[5:0] == 6'd8)) | (cmd[5:0] == 6'd16)) | (cmd[5:0] == 6'd12));  // blocks/cmd_exec/cmd-exec.ts:187
-  wire [21:0] _or_4 = (((((((((((((((((_slice_1 == 5'd0) ? 22'd8192 : 22'd0) | ((_slice_1 == 5'd1) ? 22'd128 : 22'd0)) | ((_slice_1 == 5'd2) ? 22'd256 : 22'd0)) | ((_slice_1 == 5'd3) ? 22'd512 : 22'd0)) | ((_slice_1 == 5'd4) ? 22'd1024 : 22'd0)) | ((_slice_1 == 5'd5) ? 22'd2048 : 22'd0)) | ((_slice_1 == 5'd6) ? 22'd131072 : 22'd0)) | ((_slice_1 == 5'd7) ? 22'd2 : 22'd0)) | ((_slice_1 == 5'd8) ? 22'd4 : 22'd0)) | ((_slice_1 == 5'd9) ? 22'd524288 : 22'd0)) | ((_slice_1 == 5'd10) ? 22'd8 : 22'd0)) | ((_slice_1 == 5'd11) ? 22'd65536 : 22'd0)) | ((_slice_1 == 5'd13) ? 22'd32 : 22'd0)) | ((_slice_1 == 5'd14) ? 22'd1048576 : 22'd0)) | ((_slice_1 == 5'd15) ? 22'd64 : 22'd0)) | ((_slice_1 == 5'd16) ? 22'd262144 : 22'd0));  // blocks/cmd_exec/cmd-exec.ts:194
-  wire twIsRcvNxt = (_slice_1 == 5'd0);  // blocks/cmd_exec/cmd-exec.ts:195
-  wire [31:0] dlvEnd = (_slice_18 + {16'd0, _slice_19});  // blocks/cmd_exec/cmd-exec.ts:206
+  wire _or_3 = (((((((cmd[5:0] == 6'd3) | (cmd[5:0] == 6'd4)) | (cmd[5:0] == 6'd5)) | (cmd[5:0] == 6'd6)) | (cmd[5:0] == 6'd8)) | (cmd[5:0] == 6'd16)) | (cmd[5:0] == 6'd12));  // blocks/cmd_exec/cmd-exec.ts:188
+  wire [22:0] _or_4 = (((((((((((((((((_slice_1 == 5'd0) ? 23'd8192 : 23'd0) | ((_slice_1 == 5'd1) ? 23'd128 : 23'd0)) | ((_slice_1 == 5'd2) ? 23'd256 : 23'd0)) | ((_slice_1 == 5'd3) ? 23'd512 : 23'd0)) | ((_slice_1 == 5'd4) ? 23'd1024 : 23'd0)) | ((_slice_1 == 5'd5) ? 23'd2048 : 23'd0)) | ((_slice_1 == 5'd6) ? 23'd131072 : 23'd0)) | ((_slice_1 == 5'd7) ? 23'd2 : 23'd0)) | ((_slice_1 == 5'd8) ? 23'd4 : 23'd0)) | ((_slice_1 == 5'd9) ? 23'd524288 : 23'd0)) | ((_slice_1 == 5'd10) ? 23'd8 : 23'd0)) | ((_slice_1 == 5'd11) ? 23'd65536 : 23'd0)) | ((_slice_1 == 5'd13) ? 23'd32 : 23'd0)) | ((_slice_1 == 5'd14) ? 23'd1048576 : 23'd0)) | ((_slice_1 == 5'd15) ? 23'd64 : 23'd0)) | ((_slice_1 == 5'd16) ? 23'd262144 : 23'd0));  // blocks/cmd_exec/cmd-exec.ts:195
+  wire twIsRcvNxt = (_slice_1 == 5'd0);  // blocks/cmd_exec/cmd-exec.ts:196
+  wire [31:0] dlvEnd = (_slice_18 + {16'd0, _slice_19});  // blocks/cmd_exec/cmd-exec.ts:207
   wire [31:0] d = (_slice_2 - tcb_rcv_adv);  // blocks/cmd_exec/cmd-exec.ts:51
-  wire [31:0] rcvNxtAdv = ((tcb_rx_mode == 2'd2) ? _slice_2 : (((d != 32'd0) & (~d[31])) ? _slice_2 : tcb_rcv_adv));  // blocks/cmd_exec/cmd-exec.ts:227
-  wire [31:0] twVal = (((_slice_1 == 5'd8) & (_slice_2 > 32'd14)) ? 32'd14 : ((_slice_1 == 5'd10) ? {31'd0, (_slice_2 != 32'd0)} : _slice_2));  // blocks/cmd_exec/cmd-exec.ts:228
-  wire leavesRaw = (((_slice_1 == 5'd13) & (tcb_rx_mode == 2'd2)) & (_slice_2 != 32'd2));  // blocks/cmd_exec/cmd-exec.ts:232
-  wire [31:0] openBuf = ((tcb_rcvbuf > 32'd1073741824) ? 32'd1073741824 : tcb_rcvbuf);  // blocks/cmd_exec/cmd-exec.ts:233
-  wire [31:0] _add = (tcb_rcv_nxt + openBuf);  // blocks/cmd_exec/cmd-exec.ts:234
+  wire [31:0] rcvNxtAdv = ((tcb_rx_mode == 2'd2) ? _slice_2 : (((d != 32'd0) & (~d[31])) ? _slice_2 : tcb_rcv_adv));  // blocks/cmd_exec/cmd-exec.ts:231
+  wire [31:0] twVal = (((_slice_1 == 5'd8) & (_slice_2 > 32'd14)) ? 32'd14 : ((_slice_1 == 5'd10) ? {31'd0, (_slice_2 != 32'd0)} : _slice_2));  // blocks/cmd_exec/cmd-exec.ts:232
+  wire leavesRaw = (((_slice_1 == 5'd13) & (tcb_rx_mode == 2'd2)) & (_slice_2 != 32'd2));  // blocks/cmd_exec/cmd-exec.ts:236
+  wire [31:0] openBuf = ((tcb_rcvbuf > 32'd1073741824) ? 32'd1073741824 : tcb_rcvbuf);  // blocks/cmd_exec/cmd-exec.ts:237
+  wire [31:0] _add = (tcb_rcv_nxt + openBuf);  // blocks/cmd_exec/cmd-exec.ts:238
   wire [31:0] d_1 = (_add - tcb_rcv_adv);  // blocks/cmd_exec/cmd-exec.ts:51
-  wire synAck = _slice_8[4];  // blocks/cmd_exec/cmd-exec.ts:238
-  wire dlvFin = (cmd[86] & (p_dlv_new | p_dlv_at_end));  // blocks/cmd_exec/cmd-exec.ts:241
-  wire [31:0] dlvNxt = (dlvFin ? p_dlv_end1 : (p_dlv_new ? p_dlv_end : tcb_rcv_nxt));  // blocks/cmd_exec/cmd-exec.ts:242
-  wire wndMoved = (p_wnd_new != tcb_rcv_wnd);  // blocks/cmd_exec/cmd-exec.ts:248
-  wire wndOpen = ((((tcb_rx_mode != 2'd2) & wndMoved) & ((p_wnd_new - tcb_rcv_wnd) >= p_wnd_min_growth)) & ({1'd0, p_wnd_new} >= ({1'd0, tcb_rcv_wnd} << 1)));  // blocks/cmd_exec/cmd-exec.ts:249
+  wire synAck = _slice_8[4];  // blocks/cmd_exec/cmd-exec.ts:242
+  wire dlvFin = (cmd[86] & (p_dlv_new | p_dlv_at_end));  // blocks/cmd_exec/cmd-exec.ts:245
+  wire [31:0] dlvNxt = (dlvFin ? p_dlv_end1 : (p_dlv_new ? p_dlv_end : tcb_rcv_nxt));  // blocks/cmd_exec/cmd-exec.ts:246
+  wire wndMoved = (p_wnd_new != tcb_rcv_wnd);  // blocks/cmd_exec/cmd-exec.ts:254
+  wire wndMove = ((p_wnd_new - tcb_rcv_wnd) >= p_wnd_min_growth);  // blocks/cmd_exec/cmd-exec.ts:255
+  wire wndOpen = ((((tcb_rx_mode != 2'd2) & wndMoved) & wndMove) & ({1'd0, p_wnd_new} >= ({1'd0, tcb_rcv_wnd} << 1)));  // blocks/cmd_exec/cmd-exec.ts:256
   wire _eq_1 = (cmd[5:0] == 6'd2);  // blocks/lib/fw-record.ts:56
   wire [31:0] d_2 = (ct_resp_rcv_adv - ct_resp_rcv_nxt);  // blocks/cmd_exec/cmd-exec.ts:55
   wire [31:0] d_3 = (dlvEnd - tcb_rcv_nxt);  // blocks/cmd_exec/cmd-exec.ts:51
   wire [31:0] d_4 = (_slice_18 - tcb_rcv_nxt);  // blocks/cmd_exec/cmd-exec.ts:51
-  wire [31:0] _sub = (tcb_rcv_nxt - _slice_18);  // blocks/cmd_exec/cmd-exec.ts:216
-  wire [31:0] limit = ((tcb_rcvbuf > 32'd1073741824) ? 32'd1073741824 : tcb_rcvbuf);  // blocks/cmd_exec/cmd-exec.ts:218
-  wire [32:0] grown = ({1'd0, tcb_rcv_wnd} + {1'd0, wnd_bytes});  // blocks/cmd_exec/cmd-exec.ts:219
-  wire [31:0] halfBuf = (tcb_rcvbuf >> 1);  // blocks/cmd_exec/cmd-exec.ts:221
-  wire [31:0] mss = {16'd0, tcb_rcv_mss};  // blocks/cmd_exec/cmd-exec.ts:221
-  wire _and_28 = ((cmd[5:0] == 6'd12) & dlvHasSkb);  // blocks/cmd_exec/cmd-exec.ts:297
+  wire [31:0] _sub = (tcb_rcv_nxt - _slice_18);  // blocks/cmd_exec/cmd-exec.ts:217
+  wire [31:0] limit = ((tcb_rcvbuf > 32'd1073741824) ? 32'd1073741824 : tcb_rcvbuf);  // blocks/cmd_exec/cmd-exec.ts:220
+  wire [33:0] total = ({2'd0, wnd_bytes} + {18'd0, tcb_rcv_defer});  // blocks/cmd_exec/cmd-exec.ts:221
+  wire [33:0] grown = ({2'd0, tcb_rcv_wnd} + total);  // blocks/cmd_exec/cmd-exec.ts:222
+  wire [31:0] halfBuf = (tcb_rcvbuf >> 1);  // blocks/cmd_exec/cmd-exec.ts:225
+  wire [31:0] mss = {16'd0, tcb_rcv_mss};  // blocks/cmd_exec/cmd-exec.ts:225
+  wire _and_28 = ((cmd[5:0] == 6'd12) & dlvHasSkb);  // blocks/cmd_exec/cmd-exec.ts:305
   wire [31:0] d_5 = (p_seg_end - tcb_snd_nxt);  // blocks/cmd_exec/cmd-exec.ts:51
   wire [31:0] d_6 = (p_seg_end - tcb_snd_nxt);  // blocks/cmd_exec/cmd-exec.ts:51
   wire [31:0] d_7 = (p_syn_end - tcb_snd_nxt);  // blocks/cmd_exec/cmd-exec.ts:51
-  wire [21:0] nxt = (((d_7 != 32'd0) & (~d_7[31])) ? 22'd256 : 22'd0);  // blocks/cmd_exec/cmd-exec.ts:313
-  wire [21:0] adv = (synAck ? 22'd16384 : 22'd0);  // blocks/cmd_exec/cmd-exec.ts:314
+  wire [22:0] nxt = (((d_7 != 32'd0) & (~d_7[31])) ? 23'd256 : 23'd0);  // blocks/cmd_exec/cmd-exec.ts:321
+  wire [22:0] adv = (synAck ? 23'd16384 : 23'd0);  // blocks/cmd_exec/cmd-exec.ts:322
   wire [31:0] d_8 = (p_syn_edge - tcb_rcv_nxt);  // blocks/cmd_exec/cmd-exec.ts:51
   wire [31:0] _mux_1 = (((d_8 != 32'd0) & (~d_8[31])) ? p_syn_edge : tcb_rcv_nxt);  // blocks/cmd_exec/cmd-exec.ts:53
   wire [31:0] d_9 = (p_syn_edge - tcb_rcv_nxt);  // blocks/cmd_exec/cmd-exec.ts:55
   wire [31:0] d_10 = (dlvNxt - tcb_rcv_adv);  // blocks/cmd_exec/cmd-exec.ts:51
-  wire [13:0] data = (p_dlv_new ? 14'd3 : (dlvHasSkb ? 14'd4 : 14'd0));  // blocks/cmd_exec/cmd-exec.ts:341
-  wire st_is_WND_TAKE = (st == WND_TAKE);  // blocks/cmd_exec/cmd-exec.ts:258
-  wire mailTo_0 = (fromTx | wnd_job);  // blocks/cmd_exec/cmd-exec.ts:510
-  wire timerTake_0 = ((timer_evt_valid & timerOurs) & timerToRx);  // blocks/cmd_exec/cmd-exec.ts:507
-  wire fromMail = (((((exec & pending[12]) & ((pending & 14'd4095) == 14'd0)) & mailTo_0) & free) & (~timerTake_0));  // blocks/cmd_exec/cmd-exec.ts:514
-  wire mailTo_1 = (~(fromTx | wnd_job));  // blocks/cmd_exec/cmd-exec.ts:510
-  wire timerTake_1 = ((timer_evt_valid & timerOurs) & (~timerToRx));  // blocks/cmd_exec/cmd-exec.ts:507
-  wire fromMail_1 = (((((exec & pending[12]) & ((pending & 14'd4095) == 14'd0)) & mailTo_1) & free_1) & (~timerTake_1));  // blocks/cmd_exec/cmd-exec.ts:514
-  wire mailSent = ((1'd0 | fromMail) | fromMail_1);  // blocks/cmd_exec/cmd-exec.ts:524
-  wire [13:0] done = (mailSent ? 14'd4096 : ((((exec & pending[9]) & ((pending & 14'd511) == 14'd0)) & sq_base_ready) ? 14'd512 : ((((exec & pending[8]) & ((pending & 14'd255) == 14'd0)) & hreq_ready) ? 14'd256 : ((((exec & pending[7]) & ((pending & 14'd127) == 14'd0)) & sq_delete_ready) ? 14'd128 : ((((exec & pending[6]) & ((pending & 14'd63) == 14'd0)) & txr_ready) ? 14'd64 : ((((exec & pending[5]) & ((pending & 14'd31) == 14'd0)) & ack_ev_ready) ? 14'd32 : ((((exec & pending[4]) & ((pending & 14'd15) == 14'd0)) & sack_set_ready) ? 14'd16 : ((((exec & pending[3]) & ((pending & 14'd7) == 14'd0)) & timer_cmd_ready) ? 14'd8 : ((((exec & pending[2]) & ((pending & 14'd3) == 14'd0)) & skb_free_ready) ? 14'd4 : (eofFire ? 14'd2048 : ((((exec & pending[1]) & ((pending & 14'd1) == 14'd0)) & skb_q_ready) ? 14'd2 : (((exec & pending[0]) & 1'd1) ? 14'd1 : 14'd0))))))))))));  // blocks/cmd_exec/cmd-exec.ts:355
-  wire [1:0] timerId = ((timer_evt_kind == 3'd3) ? 2'd2 : ((timer_evt_kind == 3'd2) ? 2'd1 : 2'd0));  // blocks/cmd_exec/cmd-exec.ts:504
-  wire fromTimer = (timerTake_0 & free);  // blocks/cmd_exec/cmd-exec.ts:513
-  wire _or_5 = (fromTimer | fromMail);  // blocks/cmd_exec/cmd-exec.ts:515
-  wire fromTimer_1 = (timerTake_1 & free_1);  // blocks/cmd_exec/cmd-exec.ts:513
-  wire _or_6 = (fromTimer_1 | fromMail_1);  // blocks/cmd_exec/cmd-exec.ts:515
-  wire [13:0] afterWrite = (pending & 14'd15359);  // blocks/cmd_exec/cmd-exec.ts:547
-  wire _and_30 = ((st == WR_RESP) & ct_resp_valid);  // blocks/cmd_exec/cmd-exec.ts:548
-  wire _and_31 = ((st == DRAIN_WAIT) & skb_q_resp_valid);  // blocks/cmd_exec/cmd-exec.ts:553
-  wire _and_32 = ((~skb_q_resp_empty) & (skb_q_resp_error == 4'd0));  // blocks/cmd_exec/cmd-exec.ts:555
-  wire _not_3 = (~drainDir);  // blocks/cmd_exec/cmd-exec.ts:556
+  wire [13:0] data = (p_dlv_new ? 14'd3 : (dlvHasSkb ? 14'd4 : 14'd0));  // blocks/cmd_exec/cmd-exec.ts:349
+  wire st_is_WND_TAKE = (st == WND_TAKE);  // blocks/cmd_exec/cmd-exec.ts:266
+  wire mailTo_0 = (fromTx | wnd_job);  // blocks/cmd_exec/cmd-exec.ts:518
+  wire timerTake_0 = ((timer_evt_valid & timerOurs) & timerToRx);  // blocks/cmd_exec/cmd-exec.ts:515
+  wire fromMail = (((((exec & pending[12]) & ((pending & 14'd4095) == 14'd0)) & mailTo_0) & free) & (~timerTake_0));  // blocks/cmd_exec/cmd-exec.ts:522
+  wire mailTo_1 = (~(fromTx | wnd_job));  // blocks/cmd_exec/cmd-exec.ts:518
+  wire timerTake_1 = ((timer_evt_valid & timerOurs) & (~timerToRx));  // blocks/cmd_exec/cmd-exec.ts:515
+  wire fromMail_1 = (((((exec & pending[12]) & ((pending & 14'd4095) == 14'd0)) & mailTo_1) & free_1) & (~timerTake_1));  // blocks/cmd_exec/cmd-exec.ts:522
+  wire mailSent = ((1'd0 | fromMail) | fromMail_1);  // blocks/cmd_exec/cmd-exec.ts:532
+  wire [13:0] done = (mailSent ? 14'd4096 : ((((exec & pending[9]) & ((pending & 14'd511) == 14'd0)) & sq_base_ready) ? 14'd512 : ((((exec & pending[8]) & ((pending & 14'd255) == 14'd0)) & hreq_ready) ? 14'd256 : ((((exec & pending[7]) & ((pending & 14'd127) == 14'd0)) & sq_delete_ready) ? 14'd128 : ((((exec & pending[6]) & ((pending & 14'd63) == 14'd0)) & txr_ready) ? 14'd64 : ((((exec & pending[5]) & ((pending & 14'd31) == 14'd0)) & ack_ev_ready) ? 14'd32 : ((((exec & pending[4]) & ((pending & 14'd15) == 14'd0)) & sack_set_ready) ? 14'd16 : ((((exec & pending[3]) & ((pending & 14'd7) == 14'd0)) & timer_cmd_ready) ? 14'd8 : ((((exec & pending[2]) & ((pending & 14'd3) == 14'd0)) & skb_free_ready) ? 14'd4 : (eofFire ? 14'd2048 : ((((exec & pending[1]) & ((pending & 14'd1) == 14'd0)) & skb_q_ready) ? 14'd2 : (((exec & pending[0]) & 1'd1) ? 14'd1 : 14'd0))))))))))));  // blocks/cmd_exec/cmd-exec.ts:363
+  wire [1:0] timerId = ((timer_evt_kind == 3'd3) ? 2'd2 : ((timer_evt_kind == 3'd2) ? 2'd1 : 2'd0));  // blocks/cmd_exec/cmd-exec.ts:512
+  wire fromTimer = (timerTake_0 & free);  // blocks/cmd_exec/cmd-exec.ts:521
+  wire _or_5 = (fromTimer | fromMail);  // blocks/cmd_exec/cmd-exec.ts:523
+  wire fromTimer_1 = (timerTake_1 & free_1);  // blocks/cmd_exec/cmd-exec.ts:521
+  wire _or_6 = (fromTimer_1 | fromMail_1);  // blocks/cmd_exec/cmd-exec.ts:523
+  wire [13:0] afterWrite = (pending & 14'd15359);  // blocks/cmd_exec/cmd-exec.ts:555
+  wire _and_30 = ((st == WR_RESP) & ct_resp_valid);  // blocks/cmd_exec/cmd-exec.ts:556
+  wire _and_31 = ((st == DRAIN_WAIT) & skb_q_resp_valid);  // blocks/cmd_exec/cmd-exec.ts:561
+  wire _and_32 = ((~skb_q_resp_empty) & (skb_q_resp_error == 4'd0));  // blocks/cmd_exec/cmd-exec.ts:563
+  wire _not_3 = (~drainDir);  // blocks/cmd_exec/cmd-exec.ts:564
   wire [3:0] _mux_2 = (wnd_take ? WND_TAKE : (_and ? CHECK : st));  // blocks/cmd_exec/cmd-exec.ts:136
-  wire [3:0] _mux_3 = (st_is_CHECK ? (_not ? IDLE : (_and_26 ? IDLE : (badField ? IDLE : (_and_27 ? IDLE : (_eq ? CT_REQ : (_eq_1 ? CT_REQ : (_or_3 ? CT_REQ : EXEC))))))) : (st_is_CT_REQ ? (ct_cmd_ready ? CT_RESP : _mux_2) : (st_is_CT_RESP ? (ct_resp_valid ? PREP : _mux_2) : (st_is_PREP ? PLAN : (st_is_PLAN ? (wnd_job ? (_not_1 ? IDLE : EXEC) : (_eq_2 ? (ok ? EXEC : IDLE) : (_eq_3 ? (ok ? EXEC : IDLE) : (_not_2 ? (_and_28 ? EXEC : IDLE) : (_eq_4 ? (_slice_1_is_12 ? EXEC : (fastRefused ? IDLE : EXEC)) : (_eq_5 ? EXEC : (_eq_6 ? EXEC : (_eq_7 ? EXEC : (_eq_8 ? EXEC : (_eq_9 ? EXEC : (p_dlv_beyond ? (dlvHasSkb ? EXEC : IDLE) : EXEC))))))))))) : (st_is_WND_TAKE ? CT_REQ : _mux_2))))));  // blocks/cmd_exec/cmd-exec.ts:258
-  wire _mux_4 = (st_is_CHECK ? drainDir : (st_is_CT_REQ ? drainDir : (st_is_CT_RESP ? drainDir : (st_is_PREP ? drainDir : (st_is_PLAN ? (wnd_job ? drainDir : (_eq_2 ? drainDir : (_eq_3 ? (ok ? 1'd0 : drainDir) : drainDir))) : drainDir)))));  // blocks/cmd_exec/cmd-exec.ts:258
-  wire [13:0] _mux_5 = (_and_30 ? afterWrite : (exec ? (pending & (~done)) : (st_is_CHECK ? (_not ? pending : (_and_26 ? pending : (badField ? pending : (_and_27 ? pending : (_eq ? pending : (_eq_1 ? pending : (_or_3 ? pending : ((cmd[5:0] == 6'd9) ? 14'd8 : ((cmd[5:0] == 6'd10) ? 14'd4 : (((cmd[5:0] == 6'd11) | (cmd[5:0] == 6'd7)) ? 14'd64 : (((cmd[5:0] == 6'd13) | (cmd[5:0] == 6'd14)) ? 14'd256 : 14'd4096))))))))))) : (st_is_CT_REQ ? pending : (st_is_CT_RESP ? pending : (st_is_PREP ? pending : (st_is_PLAN ? (wnd_job ? (_not_1 ? pending : ((wndOpen ? 14'd4096 : 14'd0) | (wndMoved ? 14'd1024 : 14'd0))) : (_eq_2 ? (ok ? 14'd1024 : pending) : (_eq_3 ? (ok ? 14'd8344 : pending) : (_not_2 ? (_and_28 ? 14'd4 : pending) : (_eq_4 ? (_slice_1_is_12 ? 14'd512 : (fastRefused ? pending : 14'd1024)) : (_eq_5 ? (((d_6 != 32'd0) & (~d_6[31])) ? 14'd1088 : 14'd64) : (_eq_6 ? (((nxt | adv) != 22'd0) ? 14'd1088 : 14'd64) : (_eq_7 ? 14'd32 : (_eq_8 ? 14'd8 : (_eq_9 ? 14'd16 : (p_dlv_beyond ? (dlvHasSkb ? 14'd4 : pending) : ((data | ((dlvNxt != tcb_rcv_nxt) ? 14'd1024 : 14'd0)) | (dlvFin ? 14'd2048 : 14'd0))))))))))))) : pending)))))));  // blocks/cmd_exec/cmd-exec.ts:548
+  wire [3:0] _mux_3 = (st_is_CHECK ? (_not ? IDLE : (_and_26 ? IDLE : (badField ? IDLE : (_and_27 ? IDLE : (_eq ? CT_REQ : (_eq_1 ? CT_REQ : (_or_3 ? CT_REQ : EXEC))))))) : (st_is_CT_REQ ? (ct_cmd_ready ? CT_RESP : _mux_2) : (st_is_CT_RESP ? (ct_resp_valid ? PREP : _mux_2) : (st_is_PREP ? PLAN : (st_is_PLAN ? (wnd_job ? (_not_1 ? IDLE : EXEC) : (_eq_2 ? (ok ? EXEC : IDLE) : (_eq_3 ? (ok ? EXEC : IDLE) : (_not_2 ? (_and_28 ? EXEC : IDLE) : (_eq_4 ? (_slice_1_is_12 ? EXEC : (fastRefused ? IDLE : EXEC)) : (_eq_5 ? EXEC : (_eq_6 ? EXEC : (_eq_7 ? EXEC : (_eq_8 ? EXEC : (_eq_9 ? EXEC : (p_dlv_beyond ? (dlvHasSkb ? EXEC : IDLE) : EXEC))))))))))) : (st_is_WND_TAKE ? CT_REQ : _mux_2))))));  // blocks/cmd_exec/cmd-exec.ts:266
+  wire _mux_4 = (st_is_CHECK ? drainDir : (st_is_CT_REQ ? drainDir : (st_is_CT_RESP ? drainDir : (st_is_PREP ? drainDir : (st_is_PLAN ? (wnd_job ? drainDir : (_eq_2 ? drainDir : (_eq_3 ? (ok ? 1'd0 : drainDir) : drainDir))) : drainDir)))));  // blocks/cmd_exec/cmd-exec.ts:266
+  wire [13:0] _mux_5 = (_and_30 ? afterWrite : (exec ? (pending & (~done)) : (st_is_CHECK ? (_not ? pending : (_and_26 ? pending : (badField ? pending : (_and_27 ? pending : (_eq ? pending : (_eq_1 ? pending : (_or_3 ? pending : ((cmd[5:0] == 6'd9) ? 14'd8 : ((cmd[5:0] == 6'd10) ? 14'd4 : (((cmd[5:0] == 6'd11) | (cmd[5:0] == 6'd7)) ? 14'd64 : (((cmd[5:0] == 6'd13) | (cmd[5:0] == 6'd14)) ? 14'd256 : 14'd4096))))))))))) : (st_is_CT_REQ ? pending : (st_is_CT_RESP ? pending : (st_is_PREP ? pending : (st_is_PLAN ? (wnd_job ? (_not_1 ? pending : ((wndOpen ? 14'd4096 : 14'd0) | 14'd1024)) : (_eq_2 ? (ok ? 14'd1024 : pending) : (_eq_3 ? (ok ? 14'd8344 : pending) : (_not_2 ? (_and_28 ? 14'd4 : pending) : (_eq_4 ? (_slice_1_is_12 ? 14'd512 : (fastRefused ? pending : 14'd1024)) : (_eq_5 ? (((d_6 != 32'd0) & (~d_6[31])) ? 14'd1088 : 14'd64) : (_eq_6 ? (((nxt | adv) != 23'd0) ? 14'd1088 : 14'd64) : (_eq_7 ? 14'd32 : (_eq_8 ? 14'd8 : (_eq_9 ? 14'd16 : (p_dlv_beyond ? (dlvHasSkb ? 14'd4 : pending) : ((data | ((dlvNxt != tcb_rcv_nxt) ? 14'd1024 : 14'd0)) | (dlvFin ? 14'd2048 : 14'd0))))))))))))) : pending)))))));  // blocks/cmd_exec/cmd-exec.ts:556
   assign rx_cmd_ready = (cmdIdle & pickRx);
   assign tx_cmd_ready = (cmdIdle & pickTx);
   assign ct_cmd_valid = ((st == CT_REQ) | _and_29);
@@ -548,6 +555,7 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
   assign ct_cmd_rcv_mss = (ctInit ? 16'd536 : wr_val[15:0]);
   assign ct_cmd_rcvbuf = (ctInit ? 32'd65535 : wr_val);
   assign ct_cmd_remote_mac = dst_mac;
+  assign ct_cmd_rcv_defer = wr_defer;
   assign ct_resp_ready = ((st == CT_RESP) | (st == WR_RESP));
   assign timer_cmd_op = ((cmd[5:0] == 6'd2) ? 2'd2 : ((cmd[5:0] == 6'd9) ? 2'd1 : 2'd0));
   assign timer_cmd_conn = conn;
@@ -715,9 +723,11 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
       tcb_rcv_mss <= 16'd0;
       tcb_rcvbuf <= 32'd0;
       tcb_remote_mac <= 48'h0;
-      wr_mask <= 22'd0;
+      tcb_rcv_defer <= 16'd0;
+      wr_mask <= 23'd0;
       wr_val <= 32'd0;
       wr_adv <= 32'd0;
+      wr_defer <= 16'd0;
       tcb_rcv_wnd <= 32'd0;
       free_id <= 16'd0;
       meta_len <= 16'd0;
@@ -735,6 +745,7 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
       p_dlv_off <= 16'd0;
       p_wnd_new <= 32'd0;
       p_wnd_min_growth <= 32'd0;
+      p_wnd_defer <= 16'd0;
       enq_wait <= 1'd0;
       rx_event_full <= 1'd0;
       rx_event_is_timer <= 1'd0;
@@ -789,7 +800,7 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
       tcb_rcv_wscale <= (st_is_CHECK ? tcb_rcv_wscale : (st_is_CT_REQ ? tcb_rcv_wscale : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_rcv_wscale : tcb_rcv_wscale) : tcb_rcv_wscale)));
       tcb_ts_ok <= (st_is_CHECK ? tcb_ts_ok : (st_is_CT_REQ ? tcb_ts_ok : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_ts_ok : tcb_ts_ok) : tcb_ts_ok)));
       tcb_rx_mode <= (st_is_CHECK ? tcb_rx_mode : (st_is_CT_REQ ? tcb_rx_mode : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_rx_mode : tcb_rx_mode) : tcb_rx_mode)));
-      tcb_snd_nxt <= (st_is_CHECK ? tcb_snd_nxt : (st_is_CT_REQ ? tcb_snd_nxt : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_snd_nxt : tcb_snd_nxt) : (st_is_PREP ? tcb_snd_nxt : (st_is_PLAN ? (wnd_job ? tcb_snd_nxt : (_eq_2 ? tcb_snd_nxt : (_eq_3 ? tcb_snd_nxt : (_not_2 ? tcb_snd_nxt : (_eq_4 ? tcb_snd_nxt : (_eq_5 ? (((d_5 != 32'd0) & (~d_5[31])) ? p_seg_end : tcb_snd_nxt) : (_eq_6 ? ((nxt != 22'd0) ? p_syn_end : tcb_snd_nxt) : tcb_snd_nxt))))))) : tcb_snd_nxt)))));
+      tcb_snd_nxt <= (st_is_CHECK ? tcb_snd_nxt : (st_is_CT_REQ ? tcb_snd_nxt : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_snd_nxt : tcb_snd_nxt) : (st_is_PREP ? tcb_snd_nxt : (st_is_PLAN ? (wnd_job ? tcb_snd_nxt : (_eq_2 ? tcb_snd_nxt : (_eq_3 ? tcb_snd_nxt : (_not_2 ? tcb_snd_nxt : (_eq_4 ? tcb_snd_nxt : (_eq_5 ? (((d_5 != 32'd0) & (~d_5[31])) ? p_seg_end : tcb_snd_nxt) : (_eq_6 ? ((nxt != 23'd0) ? p_syn_end : tcb_snd_nxt) : tcb_snd_nxt))))))) : tcb_snd_nxt)))));
       tcb_rcv_nxt <= (st_is_CHECK ? tcb_rcv_nxt : (st_is_CT_REQ ? tcb_rcv_nxt : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_rcv_nxt : tcb_rcv_nxt) : tcb_rcv_nxt)));
       tcb_rcv_adv <= (st_is_CHECK ? tcb_rcv_adv : (st_is_CT_REQ ? tcb_rcv_adv : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_rcv_adv : tcb_rcv_adv) : (st_is_PREP ? tcb_rcv_adv : (st_is_PLAN ? (wnd_job ? tcb_rcv_adv : (_eq_2 ? tcb_rcv_adv : (_eq_3 ? tcb_rcv_adv : (_not_2 ? tcb_rcv_adv : (_eq_4 ? tcb_rcv_adv : (_eq_5 ? tcb_rcv_adv : (_eq_6 ? (synAck ? _mux_1 : tcb_rcv_adv) : tcb_rcv_adv))))))) : tcb_rcv_adv)))));
       tcb_ts_recent <= (st_is_CHECK ? tcb_ts_recent : (st_is_CT_REQ ? tcb_ts_recent : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_ts_recent : tcb_ts_recent) : tcb_ts_recent)));
@@ -801,9 +812,11 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
       tcb_rcv_mss <= (st_is_CHECK ? tcb_rcv_mss : (st_is_CT_REQ ? tcb_rcv_mss : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_rcv_mss : tcb_rcv_mss) : tcb_rcv_mss)));
       tcb_rcvbuf <= (st_is_CHECK ? tcb_rcvbuf : (st_is_CT_REQ ? tcb_rcvbuf : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_rcvbuf : tcb_rcvbuf) : tcb_rcvbuf)));
       tcb_remote_mac <= (st_is_CHECK ? tcb_remote_mac : (st_is_CT_REQ ? tcb_remote_mac : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_remote_mac : tcb_remote_mac) : tcb_remote_mac)));
-      wr_mask <= (st_is_CHECK ? wr_mask : (st_is_CT_REQ ? wr_mask : (st_is_CT_RESP ? wr_mask : (st_is_PREP ? wr_mask : (st_is_PLAN ? (wnd_job ? (_not_1 ? wr_mask : 22'd16384) : (_eq_2 ? (ok ? 22'd3670112 : wr_mask) : (_eq_3 ? wr_mask : (_not_2 ? wr_mask : (_eq_4 ? (twIsRcvNxt ? 22'd24576 : (leavesRaw ? (_or_4 | 22'd16384) : _or_4)) : (_eq_5 ? 22'd256 : (_eq_6 ? (nxt | adv) : (_eq_7 ? wr_mask : (_eq_8 ? wr_mask : (_eq_9 ? wr_mask : 22'd24576)))))))))) : wr_mask)))));
+      tcb_rcv_defer <= (st_is_CHECK ? tcb_rcv_defer : (st_is_CT_REQ ? tcb_rcv_defer : (st_is_CT_RESP ? (ct_resp_valid ? ct_resp_rcv_defer : tcb_rcv_defer) : tcb_rcv_defer)));
+      wr_mask <= (st_is_CHECK ? wr_mask : (st_is_CT_REQ ? wr_mask : (st_is_CT_RESP ? wr_mask : (st_is_PREP ? wr_mask : (st_is_PLAN ? (wnd_job ? (_not_1 ? wr_mask : (wndMove ? 23'd4210688 : 23'd4194304)) : (_eq_2 ? (ok ? 23'd3670112 : wr_mask) : (_eq_3 ? wr_mask : (_not_2 ? wr_mask : (_eq_4 ? (twIsRcvNxt ? 23'd24576 : (leavesRaw ? (_or_4 | 23'd16384) : _or_4)) : (_eq_5 ? 23'd256 : (_eq_6 ? (nxt | adv) : (_eq_7 ? wr_mask : (_eq_8 ? wr_mask : (_eq_9 ? wr_mask : 23'd24576)))))))))) : wr_mask)))));
       wr_val <= (st_is_CHECK ? wr_val : (st_is_CT_REQ ? wr_val : (st_is_CT_RESP ? wr_val : (st_is_PREP ? wr_val : (st_is_PLAN ? (wnd_job ? wr_val : (_eq_2 ? wr_val : (_eq_3 ? wr_val : (_not_2 ? wr_val : (_eq_4 ? twVal : (_eq_5 ? p_seg_end : (_eq_6 ? p_syn_end : (_eq_7 ? wr_val : (_eq_8 ? wr_val : (_eq_9 ? wr_val : dlvNxt)))))))))) : wr_val)))));
       wr_adv <= (st_is_CHECK ? wr_adv : (st_is_CT_REQ ? wr_adv : (st_is_CT_RESP ? wr_adv : (st_is_PREP ? wr_adv : (st_is_PLAN ? (wnd_job ? (_not_1 ? wr_adv : (tcb_rcv_nxt + p_wnd_new)) : (_eq_2 ? wr_adv : (_eq_3 ? wr_adv : (_not_2 ? wr_adv : (_eq_4 ? (twIsRcvNxt ? rcvNxtAdv : (((d_1 != 32'd0) & (~d_1[31])) ? _add : tcb_rcv_adv)) : (_eq_5 ? wr_adv : (_eq_6 ? _mux_1 : (_eq_7 ? wr_adv : (_eq_8 ? wr_adv : (_eq_9 ? wr_adv : (((d_10 != 32'd0) & (~d_10[31])) ? dlvNxt : tcb_rcv_adv))))))))))) : wr_adv)))));
+      wr_defer <= (st_is_CHECK ? wr_defer : (st_is_CT_REQ ? wr_defer : (st_is_CT_RESP ? wr_defer : (st_is_PREP ? wr_defer : (st_is_PLAN ? (wnd_job ? (_not_1 ? wr_defer : (wndMove ? 16'd0 : p_wnd_defer)) : wr_defer) : wr_defer)))));
       tcb_rcv_wnd <= (st_is_CHECK ? tcb_rcv_wnd : (st_is_CT_REQ ? tcb_rcv_wnd : (st_is_CT_RESP ? (ct_resp_valid ? (d_2[31] ? 32'd0 : d_2) : tcb_rcv_wnd) : (st_is_PREP ? tcb_rcv_wnd : (st_is_PLAN ? (wnd_job ? tcb_rcv_wnd : (_eq_2 ? tcb_rcv_wnd : (_eq_3 ? tcb_rcv_wnd : (_not_2 ? tcb_rcv_wnd : (_eq_4 ? tcb_rcv_wnd : (_eq_5 ? tcb_rcv_wnd : (_eq_6 ? (synAck ? (d_9[31] ? 32'd0 : d_9) : tcb_rcv_wnd) : tcb_rcv_wnd))))))) : tcb_rcv_wnd)))));
       free_id <= (_and_31 ? skb_q_resp_id : (st_is_CHECK ? (_not ? free_id : (_and_26 ? free_id : (badField ? free_id : (_and_27 ? free_id : (_eq ? free_id : (_eq_1 ? free_id : (_or_3 ? free_id : _slice_16))))))) : (st_is_CT_REQ ? free_id : (st_is_CT_RESP ? free_id : (st_is_PREP ? free_id : (st_is_PLAN ? (wnd_job ? free_id : (_eq_2 ? free_id : (_eq_3 ? free_id : (_not_2 ? _slice_17 : (_eq_4 ? free_id : (_eq_5 ? free_id : (_eq_6 ? free_id : (_eq_7 ? free_id : (_eq_8 ? free_id : (_eq_9 ? free_id : _slice_17)))))))))) : free_id))))));
       meta_len <= (st_is_CHECK ? meta_len : (st_is_CT_REQ ? meta_len : (st_is_CT_RESP ? meta_len : (st_is_PREP ? meta_len : (st_is_PLAN ? (wnd_job ? meta_len : (_eq_2 ? meta_len : (_eq_3 ? meta_len : (_not_2 ? meta_len : (_eq_4 ? meta_len : (_eq_5 ? meta_len : (_eq_6 ? meta_len : (_eq_7 ? meta_len : (_eq_8 ? meta_len : (_eq_9 ? meta_len : (_slice_19 - p_dlv_off))))))))))) : meta_len)))));
@@ -819,8 +832,9 @@ module cmd_exec_conns64_neighbours8_timeoutBits31_skb_e48fb5c2 (
       p_dlv_at_end <= (st_is_CHECK ? p_dlv_at_end : (st_is_CT_REQ ? p_dlv_at_end : (st_is_CT_RESP ? p_dlv_at_end : (st_is_PREP ? (tcb_rcv_nxt == dlvEnd) : p_dlv_at_end))));
       p_dlv_beyond <= (st_is_CHECK ? p_dlv_beyond : (st_is_CT_REQ ? p_dlv_beyond : (st_is_CT_RESP ? p_dlv_beyond : (st_is_PREP ? ((d_4 != 32'd0) & (~d_4[31])) : p_dlv_beyond))));
       p_dlv_off <= (st_is_CHECK ? p_dlv_off : (st_is_CT_REQ ? p_dlv_off : (st_is_CT_RESP ? p_dlv_off : (st_is_PREP ? _sub[15:0] : p_dlv_off))));
-      p_wnd_new <= (st_is_CHECK ? p_wnd_new : (st_is_CT_REQ ? p_wnd_new : (st_is_CT_RESP ? p_wnd_new : (st_is_PREP ? ((tcb_rcv_wnd >= limit) ? tcb_rcv_wnd : ((grown > {1'd0, limit}) ? limit : grown[31:0])) : p_wnd_new))));
+      p_wnd_new <= (st_is_CHECK ? p_wnd_new : (st_is_CT_REQ ? p_wnd_new : (st_is_CT_RESP ? p_wnd_new : (st_is_PREP ? ((tcb_rcv_wnd >= limit) ? tcb_rcv_wnd : ((grown > {2'd0, limit}) ? limit : grown[31:0])) : p_wnd_new))));
       p_wnd_min_growth <= (st_is_CHECK ? p_wnd_min_growth : (st_is_CT_REQ ? p_wnd_min_growth : (st_is_CT_RESP ? p_wnd_min_growth : (st_is_PREP ? ((halfBuf < mss) ? halfBuf : mss) : p_wnd_min_growth))));
+      p_wnd_defer <= (st_is_CHECK ? p_wnd_defer : (st_is_CT_REQ ? p_wnd_defer : (st_is_CT_RESP ? p_wnd_defer : (st_is_PREP ? ((total > 34'hffff) ? 16'd65535 : total[15:0]) : p_wnd_defer))));
       enq_wait <= ((((exec & pending[1]) & ((pending & 14'd1) == 14'd0)) & skb_q_ready) ? 1'd1 : (skb_q_resp_valid ? 1'd0 : enq_wait));
       rx_event_full <= (_or_5 ? 1'd1 : (rx_event_ready ? 1'd0 : rx_event_full));
       rx_event_is_timer <= (_or_5 ? fromTimer : rx_event_is_timer);

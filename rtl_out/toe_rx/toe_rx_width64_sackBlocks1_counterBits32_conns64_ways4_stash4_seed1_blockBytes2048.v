@@ -90,7 +90,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   output wire        cmd_ready,               // blocks/toe_rx/toe-rx.ts:57
   input  wire [1:0]  cmd_op,                  // blocks/toe_rx/toe-rx.ts:57
   input  wire [15:0] cmd_index,               // blocks/toe_rx/toe-rx.ts:57
-  input  wire [21:0] cmd_mask,                // blocks/toe_rx/toe-rx.ts:57
+  input  wire [22:0] cmd_mask,                // blocks/toe_rx/toe-rx.ts:57
   input  wire [3:0]  cmd_state,               // blocks/toe_rx/toe-rx.ts:57
   input  wire [3:0]  cmd_snd_wscale,          // blocks/toe_rx/toe-rx.ts:57
   input  wire [3:0]  cmd_rcv_wscale,          // blocks/toe_rx/toe-rx.ts:57
@@ -117,6 +117,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   input  wire [15:0] cmd_rcv_mss,             // blocks/toe_rx/toe-rx.ts:57
   input  wire [31:0] cmd_rcvbuf,              // blocks/toe_rx/toe-rx.ts:57
   input  wire [47:0] cmd_remote_mac,          // blocks/toe_rx/toe-rx.ts:57
+  input  wire [15:0] cmd_rcv_defer,           // blocks/toe_rx/toe-rx.ts:57
   output wire        resp_valid,              // blocks/toe_rx/toe-rx.ts:57
   input  wire        resp_ready,              // blocks/toe_rx/toe-rx.ts:57
   output wire [1:0]  resp_op,                 // blocks/toe_rx/toe-rx.ts:57
@@ -148,6 +149,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   output wire [15:0] resp_rcv_mss,            // blocks/toe_rx/toe-rx.ts:57
   output wire [31:0] resp_rcvbuf,             // blocks/toe_rx/toe-rx.ts:57
   output wire [47:0] resp_remote_mac,         // blocks/toe_rx/toe-rx.ts:57
+  output wire [15:0] resp_rcv_defer,          // blocks/toe_rx/toe-rx.ts:57
   input  wire [3:0]  stats_sel,               // blocks/toe_rx/toe-rx.ts:57
   output wire [31:0] stats_count,             // blocks/toe_rx/toe-rx.ts:57
   output wire [31:0] csum_frames,             // blocks/toe_rx/toe-rx.ts:57
@@ -240,6 +242,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   wire [15:0] table__out_rcv_mss;  // blocks/toe_rx/toe-rx.ts:74
   wire [31:0] table__out_rcvbuf;  // blocks/toe_rx/toe-rx.ts:74
   wire [47:0] table__out_remote_mac;  // blocks/toe_rx/toe-rx.ts:74
+  wire [15:0] table__out_rcv_defer;  // blocks/toe_rx/toe-rx.ts:74
   wire table__cmd_ready;  // blocks/toe_rx/toe-rx.ts:74
   wire table__resp_valid;  // blocks/toe_rx/toe-rx.ts:74
   wire [1:0] table__resp_op;  // blocks/toe_rx/toe-rx.ts:74
@@ -271,6 +274,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   wire [15:0] table__resp_rcv_mss;  // blocks/toe_rx/toe-rx.ts:74
   wire [31:0] table__resp_rcvbuf;  // blocks/toe_rx/toe-rx.ts:74
   wire [47:0] table__resp_remote_mac;  // blocks/toe_rx/toe-rx.ts:74
+  wire [15:0] table__resp_rcv_defer;  // blocks/toe_rx/toe-rx.ts:74
   wire table__upd_ready;  // blocks/toe_rx/toe-rx.ts:74
   wire [6:0] table__stats_occupancy;  // blocks/toe_rx/toe-rx.ts:74
   wire [2:0] table__stats_stash_used;  // blocks/toe_rx/toe-rx.ts:74
@@ -323,7 +327,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   wire [3:0] toFirmware = ((((check_out_verdict == 3'd0) | (check_out_verdict == 3'd1)) & bytes) ? (tooLong ? 4'd10 : (buf_ready ? 4'd8 : 4'd9)) : 4'd8);  // blocks/toe_rx/route.ts:51
   wire [3:0] fastPlain = ((check_out_verdict == 3'd0) ? (bytes ? (tooLong ? 4'd10 : (buf_ready ? 4'd4 : 4'd9)) : 4'd7) : (((check_out_verdict == 3'd2) | (check_out_verdict == 3'd3)) ? 4'd5 : (((check_out_verdict == 3'd1) & (~bytes)) ? 4'd7 : toFirmware)));  // blocks/toe_rx/route.ts:52
   wire [3:0] _mux = (raw ? 4'd2 : ((check_out_verdict == 3'd4) ? 4'd3 : ((fast & (check_out_verdict == 3'd6)) ? 4'd6 : ((fast & plain) ? fastPlain : toFirmware))));  // blocks/toe_rx/route.ts:55
-  wire [3:0] route_1 = ((phase == 2'd2) ? _mux : route);  // blocks/toe_rx/toe-rx.ts:170
+  wire [3:0] route_1 = ((phase == 2'd2) ? _mux : route);  // blocks/toe_rx/toe-rx.ts:172
   wire moveRcv = (route_1 == 4'd4);  // blocks/toe_rx/tcb-update.ts:33
   wire checked = (tcb_rx_mode < 2'd2);  // blocks/toe_rx/tcb-update.ts:31
   wire moveUna = (checked & check_out_ack_advance);  // blocks/toe_rx/tcb-update.ts:34
@@ -332,8 +336,8 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   wire accepted = ((check_out_verdict == 3'd0) | (check_out_verdict == 3'd1));  // blocks/toe_rx/tcb-update.ts:37
   wire moveTs = ((((checked & tcb_ts_ok) & front_meta_ts_present) & accepted) & ($signed((front_meta_tcp_seq - tcb_rcv_nxt)) <= $signed(32'd0)));  // blocks/toe_rx/tcb-update.ts:39
   wire leaveFast = ((route_1 == 4'd8) & (tcb_rx_mode == 2'd0));  // blocks/toe_rx/tcb-update.ts:40
-  wire [21:0] mask = ((((((((moveRcv ? 22'd8192 : 22'd0) | (moveUna ? 22'd128 : 22'd0)) | (moveWnd ? 22'd512 : 22'd0)) | (moveWnd ? 22'd1024 : 22'd0)) | (moveWnd ? 22'd2048 : 22'd0)) | (moveMax ? 22'd131072 : 22'd0)) | (moveTs ? 22'd65536 : 22'd0)) | (leaveFast ? 22'd32 : 22'd0));  // blocks/toe_rx/tcb-update.ts:44
-  wire needed = (mask != 22'd0);  // blocks/toe_rx/tcb-update.ts:49
+  wire [22:0] mask = ((((((((moveRcv ? 23'd8192 : 23'd0) | (moveUna ? 23'd128 : 23'd0)) | (moveWnd ? 23'd512 : 23'd0)) | (moveWnd ? 23'd1024 : 23'd0)) | (moveWnd ? 23'd2048 : 23'd0)) | (moveMax ? 23'd131072 : 23'd0)) | (moveTs ? 23'd65536 : 23'd0)) | (leaveFast ? 23'd32 : 23'd0));  // blocks/toe_rx/tcb-update.ts:44
+  wire needed = (mask != 23'd0);  // blocks/toe_rx/tcb-update.ts:49
   wire [31:0] advance = {16'd0, check_out_accept_len};  // blocks/toe_rx/tcb-update.ts:32
   wire [31:0] rcvNxt = (tcb_rcv_nxt + advance);  // blocks/toe_rx/tcb-update.ts:45
   wire [31:0] rcvNxtAfter = (moveRcv ? rcvNxt : tcb_rcv_nxt);  // blocks/toe_rx/tcb-update.ts:55
@@ -362,7 +366,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   wire table__cmd_valid = cmd_valid;  // blocks/toe_rx/toe-rx.ts:74
   wire [1:0] table__cmd_op = cmd_op;  // blocks/toe_rx/toe-rx.ts:74
   wire [15:0] table__cmd_index = cmd_index;  // blocks/toe_rx/toe-rx.ts:74
-  wire [21:0] table__cmd_mask = cmd_mask;  // blocks/toe_rx/toe-rx.ts:74
+  wire [22:0] table__cmd_mask = cmd_mask;  // blocks/toe_rx/toe-rx.ts:74
   wire [3:0] table__cmd_state = cmd_state;  // blocks/toe_rx/toe-rx.ts:74
   wire [3:0] table__cmd_snd_wscale = cmd_snd_wscale;  // blocks/toe_rx/toe-rx.ts:74
   wire [3:0] table__cmd_rcv_wscale = cmd_rcv_wscale;  // blocks/toe_rx/toe-rx.ts:74
@@ -389,10 +393,11 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   wire [15:0] table__cmd_rcv_mss = cmd_rcv_mss;  // blocks/toe_rx/toe-rx.ts:74
   wire [31:0] table__cmd_rcvbuf = cmd_rcvbuf;  // blocks/toe_rx/toe-rx.ts:74
   wire [47:0] table__cmd_remote_mac = cmd_remote_mac;  // blocks/toe_rx/toe-rx.ts:74
+  wire [15:0] table__cmd_rcv_defer = cmd_rcv_defer;  // blocks/toe_rx/toe-rx.ts:74
   wire table__resp_ready = resp_ready;  // blocks/toe_rx/toe-rx.ts:74
   wire table__upd_valid = (((phase == 2'd2) & check_out_valid) & needed);  // blocks/toe_rx/toe-rx.ts:74
   wire [15:0] table__upd_index = conn_index;  // blocks/toe_rx/toe-rx.ts:74
-  wire [21:0] table__upd_mask = mask;  // blocks/toe_rx/toe-rx.ts:74
+  wire [22:0] table__upd_mask = mask;  // blocks/toe_rx/toe-rx.ts:74
   wire [3:0] table__upd_state = 4'd0;  // blocks/toe_rx/toe-rx.ts:74
   wire [3:0] table__upd_snd_wscale = 4'd0;  // blocks/toe_rx/toe-rx.ts:74
   wire [3:0] table__upd_rcv_wscale = 4'd0;  // blocks/toe_rx/toe-rx.ts:74
@@ -415,6 +420,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   wire [15:0] table__upd_rcv_mss = 16'd0;  // blocks/toe_rx/toe-rx.ts:74
   wire [31:0] table__upd_rcvbuf = 32'd0;  // blocks/toe_rx/toe-rx.ts:74
   wire [47:0] table__upd_remote_mac = 48'h0;  // blocks/toe_rx/toe-rx.ts:74
+  wire [15:0] table__upd_rcv_defer = 16'd0;  // blocks/toe_rx/toe-rx.ts:74
   wire check_in_valid = (((phase == 2'd1) & table__out_valid) & table__out_hit);  // blocks/toe_rx/toe-rx.ts:75
   wire check_in_tag = 1'd0;  // blocks/toe_rx/toe-rx.ts:75
   wire [31:0] check_in_seq = front_meta_tcp_seq;  // blocks/toe_rx/toe-rx.ts:75
@@ -426,8 +432,9 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   wire check_in_ctl_fin = front_meta_tcp_flags[0];  // blocks/toe_rx/toe-rx.ts:75
   wire check_in_ctl_rst = front_meta_tcp_flags[2];  // blocks/toe_rx/toe-rx.ts:75
   wire [31:0] check_in_rcv_nxt = table__out_rcv_nxt;  // blocks/toe_rx/toe-rx.ts:75
-  wire [31:0] edgeAhead = (table__out_rcv_adv - table__out_rcv_nxt);  // blocks/toe_rx/toe-rx.ts:159
-  wire [31:0] found_rcv_wnd = (edgeAhead[31] ? 32'd0 : edgeAhead);  // blocks/toe_rx/toe-rx.ts:160
+  wire [31:0] edgeAhead = (table__out_rcv_adv - table__out_rcv_nxt);  // blocks/toe_rx/toe-rx.ts:160
+  wire [31:0] unitMask = (32'd4294967295 << table__out_rcv_wscale);  // blocks/toe_rx/toe-rx.ts:161
+  wire [31:0] found_rcv_wnd = (edgeAhead[31] ? 32'd0 : (edgeAhead & unitMask));  // blocks/toe_rx/toe-rx.ts:162
   wire [31:0] check_in_rcv_wnd = found_rcv_wnd;  // blocks/toe_rx/toe-rx.ts:75
   wire [31:0] check_in_snd_una = table__out_snd_una;  // blocks/toe_rx/toe-rx.ts:75
   wire [31:0] check_in_snd_nxt = table__out_snd_nxt;  // blocks/toe_rx/toe-rx.ts:75
@@ -438,8 +445,8 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   wire [31:0] check_in_max_snd_wnd = table__out_max_snd_wnd;  // blocks/toe_rx/toe-rx.ts:75
   wire check_out_ready = (((phase == 2'd3) & seg_ready) & hit);  // blocks/toe_rx/toe-rx.ts:75
   wire foundTaken = (((phase == 2'd1) & table__out_valid) & table__out_ready);  // blocks/toe_rx/toe-rx.ts:145
-  wire checked_1 = (((phase == 2'd2) & check_out_valid) & ((~needed) | table__upd_ready));  // blocks/toe_rx/toe-rx.ts:181
-  wire _and = ((phase == 2'd0) & front_meta_valid);  // blocks/toe_rx/toe-rx.ts:208
+  wire checked_1 = (((phase == 2'd2) & check_out_valid) & ((~needed) | table__upd_ready));  // blocks/toe_rx/toe-rx.ts:183
+  wire _and = ((phase == 2'd0) & front_meta_valid);  // blocks/toe_rx/toe-rx.ts:210
   assign rx_tready = front_rx_tready;
   assign payload_tdata = front_payload_tdata;
   assign payload_tkeep = front_payload_tkeep;
@@ -546,6 +553,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
   assign resp_rcv_mss = table__resp_rcv_mss;
   assign resp_rcvbuf = table__resp_rcvbuf;
   assign resp_remote_mac = table__resp_remote_mac;
+  assign resp_rcv_defer = table__resp_rcv_defer;
   assign stats_count = front_stats_count;
   assign csum_frames = front_csum_frames;
   assign csum_ipv4_bad = front_csum_ipv4_bad;
@@ -703,6 +711,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
     .out_rcv_mss(table__out_rcv_mss),
     .out_rcvbuf(table__out_rcvbuf),
     .out_remote_mac(table__out_remote_mac),
+    .out_rcv_defer(table__out_rcv_defer),
     .cmd_valid(table__cmd_valid),
     .cmd_ready(table__cmd_ready),
     .cmd_op(table__cmd_op),
@@ -734,6 +743,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
     .cmd_rcv_mss(table__cmd_rcv_mss),
     .cmd_rcvbuf(table__cmd_rcvbuf),
     .cmd_remote_mac(table__cmd_remote_mac),
+    .cmd_rcv_defer(table__cmd_rcv_defer),
     .resp_valid(table__resp_valid),
     .resp_ready(table__resp_ready),
     .resp_op(table__resp_op),
@@ -765,6 +775,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
     .resp_rcv_mss(table__resp_rcv_mss),
     .resp_rcvbuf(table__resp_rcvbuf),
     .resp_remote_mac(table__resp_remote_mac),
+    .resp_rcv_defer(table__resp_rcv_defer),
     .upd_valid(table__upd_valid),
     .upd_ready(table__upd_ready),
     .upd_index(table__upd_index),
@@ -791,6 +802,7 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
     .upd_rcv_mss(table__upd_rcv_mss),
     .upd_rcvbuf(table__upd_rcvbuf),
     .upd_remote_mac(table__upd_remote_mac),
+    .upd_rcv_defer(table__upd_rcv_defer),
     .stats_occupancy(table__stats_occupancy),
     .stats_stash_used(table__stats_stash_used),
     .stats_lookups(table__stats_lookups),
@@ -842,6 +854,6 @@ module toe_rx_width64_sackBlocks1_counterBits32_conns64_ways4_stash4_seed1_block
     .out_seg_wnd(check_out_seg_wnd)
   );
 
-  wire _unused_ok = &{1'b0, table__out_sack_ok, table__out_mss[15:0], table__out_iss[31:0], table__out_irs[31:0], table__out_local_ip[31:0], table__out_remote_ip[31:0], table__out_local_port[15:0], table__out_remote_port[15:0], table__out_rcvbuf[31:0], check_out_tag, 1'b0};
+  wire _unused_ok = &{1'b0, table__out_sack_ok, table__out_mss[15:0], table__out_iss[31:0], table__out_irs[31:0], table__out_local_ip[31:0], table__out_remote_ip[31:0], table__out_local_port[15:0], table__out_remote_port[15:0], table__out_rcvbuf[31:0], table__out_rcv_defer[15:0], check_out_tag, 1'b0};
 
 endmodule

@@ -38,11 +38,12 @@ module conn_table_conns64_ways4_stash4_seed1_indexFromCmd (
   output wire [15:0] out_rcv_mss,        // blocks/conn_table/conn-table.ts:30
   output wire [31:0] out_rcvbuf,         // blocks/conn_table/conn-table.ts:30
   output wire [47:0] out_remote_mac,     // blocks/conn_table/conn-table.ts:30
+  output wire [15:0] out_rcv_defer,      // blocks/conn_table/conn-table.ts:30
   input  wire        cmd_valid,          // blocks/conn_table/conn-table.ts:30
   output wire        cmd_ready,          // blocks/conn_table/conn-table.ts:30
   input  wire [1:0]  cmd_op,             // blocks/conn_table/conn-table.ts:30
   input  wire [15:0] cmd_index,          // blocks/conn_table/conn-table.ts:30
-  input  wire [21:0] cmd_mask,           // blocks/conn_table/conn-table.ts:30
+  input  wire [22:0] cmd_mask,           // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  cmd_state,          // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  cmd_snd_wscale,     // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  cmd_rcv_wscale,     // blocks/conn_table/conn-table.ts:30
@@ -69,6 +70,7 @@ module conn_table_conns64_ways4_stash4_seed1_indexFromCmd (
   input  wire [15:0] cmd_rcv_mss,        // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] cmd_rcvbuf,         // blocks/conn_table/conn-table.ts:30
   input  wire [47:0] cmd_remote_mac,     // blocks/conn_table/conn-table.ts:30
+  input  wire [15:0] cmd_rcv_defer,      // blocks/conn_table/conn-table.ts:30
   output wire        resp_valid,         // blocks/conn_table/conn-table.ts:30
   input  wire        resp_ready,         // blocks/conn_table/conn-table.ts:30
   output wire [1:0]  resp_op,            // blocks/conn_table/conn-table.ts:30
@@ -100,10 +102,11 @@ module conn_table_conns64_ways4_stash4_seed1_indexFromCmd (
   output wire [15:0] resp_rcv_mss,       // blocks/conn_table/conn-table.ts:30
   output wire [31:0] resp_rcvbuf,        // blocks/conn_table/conn-table.ts:30
   output wire [47:0] resp_remote_mac,    // blocks/conn_table/conn-table.ts:30
+  output wire [15:0] resp_rcv_defer,     // blocks/conn_table/conn-table.ts:30
   input  wire        upd_valid,          // blocks/conn_table/conn-table.ts:30
   output wire        upd_ready,          // blocks/conn_table/conn-table.ts:30
   input  wire [15:0] upd_index,          // blocks/conn_table/conn-table.ts:30
-  input  wire [21:0] upd_mask,           // blocks/conn_table/conn-table.ts:30
+  input  wire [22:0] upd_mask,           // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  upd_state,          // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  upd_snd_wscale,     // blocks/conn_table/conn-table.ts:30
   input  wire [3:0]  upd_rcv_wscale,     // blocks/conn_table/conn-table.ts:30
@@ -126,6 +129,7 @@ module conn_table_conns64_ways4_stash4_seed1_indexFromCmd (
   input  wire [15:0] upd_rcv_mss,        // blocks/conn_table/conn-table.ts:30
   input  wire [31:0] upd_rcvbuf,         // blocks/conn_table/conn-table.ts:30
   input  wire [47:0] upd_remote_mac,     // blocks/conn_table/conn-table.ts:30
+  input  wire [15:0] upd_rcv_defer,      // blocks/conn_table/conn-table.ts:30
   output wire [6:0]  stats_occupancy,    // blocks/conn_table/conn-table.ts:30
   output wire [2:0]  stats_stash_used,   // blocks/conn_table/conn-table.ts:30
   output wire [31:0] stats_lookups,      // blocks/conn_table/conn-table.ts:30
@@ -441,9 +445,9 @@ module conn_table_conns64_ways4_stash4_seed1_indexFromCmd (
   wire updOk = ((upd_index < 16'd64) & (updIndex[5] ? (updIndex[4] ? (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_63 : allocated_62) : (updIndex[0] ? allocated_61 : allocated_60)) : (updIndex[1] ? (updIndex[0] ? allocated_59 : allocated_58) : (updIndex[0] ? allocated_57 : allocated_56))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_55 : allocated_54) : (updIndex[0] ? allocated_53 : allocated_52)) : (updIndex[1] ? (updIndex[0] ? allocated_51 : allocated_50) : (updIndex[0] ? allocated_49 : allocated_48)))) : (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_47 : allocated_46) : (updIndex[0] ? allocated_45 : allocated_44)) : (updIndex[1] ? (updIndex[0] ? allocated_43 : allocated_42) : (updIndex[0] ? allocated_41 : allocated_40))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_39 : allocated_38) : (updIndex[0] ? allocated_37 : allocated_36)) : (updIndex[1] ? (updIndex[0] ? allocated_35 : allocated_34) : (updIndex[0] ? allocated_33 : allocated_32))))) : (updIndex[4] ? (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_31 : allocated_30) : (updIndex[0] ? allocated_29 : allocated_28)) : (updIndex[1] ? (updIndex[0] ? allocated_27 : allocated_26) : (updIndex[0] ? allocated_25 : allocated_24))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_23 : allocated_22) : (updIndex[0] ? allocated_21 : allocated_20)) : (updIndex[1] ? (updIndex[0] ? allocated_19 : allocated_18) : (updIndex[0] ? allocated_17 : allocated_16)))) : (updIndex[3] ? (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_15 : allocated_14) : (updIndex[0] ? allocated_13 : allocated_12)) : (updIndex[1] ? (updIndex[0] ? allocated_11 : allocated_10) : (updIndex[0] ? allocated_9 : allocated_8))) : (updIndex[2] ? (updIndex[1] ? (updIndex[0] ? allocated_7 : allocated_6) : (updIndex[0] ? allocated_5 : allocated_4)) : (updIndex[1] ? (updIndex[0] ? allocated_3 : allocated_2) : (updIndex[0] ? allocated_1 : allocated_0)))))));  // blocks/conn_table/conn-table.ts:103
   wire [5:0] engineIndex = (insertCommit ? newIndex : cmdIndex);  // blocks/conn_table/conn-table.ts:111
   wire [5:0] portAAddr = (grantUpd ? updIndex : engineIndex);  // blocks/conn_table/conn-table.ts:112
-  wire [639:0] tcb_wdata = (grantUpd ? {16'd0, upd_remote_mac, upd_rcvbuf, upd_rcv_mss, 14'd0, upd_sack_mode, 96'h0, upd_max_snd_wnd, upd_ts_recent, upd_irs, upd_rcv_adv, upd_rcv_nxt, upd_iss, upd_snd_wl2, upd_snd_wl1, upd_snd_wnd, upd_snd_nxt, upd_snd_una, upd_mss, 6'd0, upd_rx_mode, 7'd0, upd_sack_ok, 7'd0, upd_ts_ok, 4'd0, upd_rcv_wscale, 4'd0, upd_snd_wscale, 4'd0, upd_state} : (insertCommit ? {128'h0, cmd_remote_port, cmd_local_port, cmd_remote_ip, cmd_local_ip, 416'h0} : {16'd0, cmd_remote_mac, cmd_rcvbuf, cmd_rcv_mss, 14'd0, cmd_sack_mode, 96'h0, cmd_max_snd_wnd, cmd_ts_recent, cmd_irs, cmd_rcv_adv, cmd_rcv_nxt, cmd_iss, cmd_snd_wl2, cmd_snd_wl1, cmd_snd_wnd, cmd_snd_nxt, cmd_snd_una, cmd_mss, 6'd0, cmd_rx_mode, 7'd0, cmd_sack_ok, 7'd0, cmd_ts_ok, 4'd0, cmd_rcv_wscale, 4'd0, cmd_snd_wscale, 4'd0, cmd_state}));  // blocks/conn_table/conn-table.ts:117
-  wire [21:0] _mux_2 = (grantUpd ? upd_mask : cmd_mask);  // blocks/conn_table/conn-table.ts:118
-  wire [79:0] tcb_wmask = {insertCommit, insertCommit, (insertCommit | _mux_2[21]), (insertCommit | _mux_2[21]), (insertCommit | _mux_2[21]), (insertCommit | _mux_2[21]), (insertCommit | _mux_2[21]), (insertCommit | _mux_2[21]), (insertCommit | _mux_2[20]), (insertCommit | _mux_2[20]), (insertCommit | _mux_2[20]), (insertCommit | _mux_2[20]), (insertCommit | _mux_2[19]), (insertCommit | _mux_2[19]), insertCommit, (insertCommit | _mux_2[18]), insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, (insertCommit | _mux_2[17]), (insertCommit | _mux_2[17]), (insertCommit | _mux_2[17]), (insertCommit | _mux_2[17]), (insertCommit | _mux_2[16]), (insertCommit | _mux_2[16]), (insertCommit | _mux_2[16]), (insertCommit | _mux_2[16]), (insertCommit | _mux_2[15]), (insertCommit | _mux_2[15]), (insertCommit | _mux_2[15]), (insertCommit | _mux_2[15]), (insertCommit | _mux_2[14]), (insertCommit | _mux_2[14]), (insertCommit | _mux_2[14]), (insertCommit | _mux_2[14]), (insertCommit | _mux_2[13]), (insertCommit | _mux_2[13]), (insertCommit | _mux_2[13]), (insertCommit | _mux_2[13]), (insertCommit | _mux_2[12]), (insertCommit | _mux_2[12]), (insertCommit | _mux_2[12]), (insertCommit | _mux_2[12]), (insertCommit | _mux_2[11]), (insertCommit | _mux_2[11]), (insertCommit | _mux_2[11]), (insertCommit | _mux_2[11]), (insertCommit | _mux_2[10]), (insertCommit | _mux_2[10]), (insertCommit | _mux_2[10]), (insertCommit | _mux_2[10]), (insertCommit | _mux_2[9]), (insertCommit | _mux_2[9]), (insertCommit | _mux_2[9]), (insertCommit | _mux_2[9]), (insertCommit | _mux_2[8]), (insertCommit | _mux_2[8]), (insertCommit | _mux_2[8]), (insertCommit | _mux_2[8]), (insertCommit | _mux_2[7]), (insertCommit | _mux_2[7]), (insertCommit | _mux_2[7]), (insertCommit | _mux_2[7]), (insertCommit | _mux_2[6]), (insertCommit | _mux_2[6]), (insertCommit | _mux_2[5]), (insertCommit | _mux_2[4]), (insertCommit | _mux_2[3]), (insertCommit | _mux_2[2]), (insertCommit | _mux_2[1]), (insertCommit | _mux_2[0])};  // blocks/conn_table/conn-table.ts:118
+  wire [639:0] tcb_wdata = (grantUpd ? {upd_rcv_defer, upd_remote_mac, upd_rcvbuf, upd_rcv_mss, 14'd0, upd_sack_mode, 96'h0, upd_max_snd_wnd, upd_ts_recent, upd_irs, upd_rcv_adv, upd_rcv_nxt, upd_iss, upd_snd_wl2, upd_snd_wl1, upd_snd_wnd, upd_snd_nxt, upd_snd_una, upd_mss, 6'd0, upd_rx_mode, 7'd0, upd_sack_ok, 7'd0, upd_ts_ok, 4'd0, upd_rcv_wscale, 4'd0, upd_snd_wscale, 4'd0, upd_state} : (insertCommit ? {128'h0, cmd_remote_port, cmd_local_port, cmd_remote_ip, cmd_local_ip, 416'h0} : {cmd_rcv_defer, cmd_remote_mac, cmd_rcvbuf, cmd_rcv_mss, 14'd0, cmd_sack_mode, 96'h0, cmd_max_snd_wnd, cmd_ts_recent, cmd_irs, cmd_rcv_adv, cmd_rcv_nxt, cmd_iss, cmd_snd_wl2, cmd_snd_wl1, cmd_snd_wnd, cmd_snd_nxt, cmd_snd_una, cmd_mss, 6'd0, cmd_rx_mode, 7'd0, cmd_sack_ok, 7'd0, cmd_ts_ok, 4'd0, cmd_rcv_wscale, 4'd0, cmd_snd_wscale, 4'd0, cmd_state}));  // blocks/conn_table/conn-table.ts:117
+  wire [22:0] _mux_2 = (grantUpd ? upd_mask : cmd_mask);  // blocks/conn_table/conn-table.ts:118
+  wire [79:0] tcb_wmask = {(insertCommit | _mux_2[22]), (insertCommit | _mux_2[22]), (insertCommit | _mux_2[21]), (insertCommit | _mux_2[21]), (insertCommit | _mux_2[21]), (insertCommit | _mux_2[21]), (insertCommit | _mux_2[21]), (insertCommit | _mux_2[21]), (insertCommit | _mux_2[20]), (insertCommit | _mux_2[20]), (insertCommit | _mux_2[20]), (insertCommit | _mux_2[20]), (insertCommit | _mux_2[19]), (insertCommit | _mux_2[19]), insertCommit, (insertCommit | _mux_2[18]), insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, insertCommit, (insertCommit | _mux_2[17]), (insertCommit | _mux_2[17]), (insertCommit | _mux_2[17]), (insertCommit | _mux_2[17]), (insertCommit | _mux_2[16]), (insertCommit | _mux_2[16]), (insertCommit | _mux_2[16]), (insertCommit | _mux_2[16]), (insertCommit | _mux_2[15]), (insertCommit | _mux_2[15]), (insertCommit | _mux_2[15]), (insertCommit | _mux_2[15]), (insertCommit | _mux_2[14]), (insertCommit | _mux_2[14]), (insertCommit | _mux_2[14]), (insertCommit | _mux_2[14]), (insertCommit | _mux_2[13]), (insertCommit | _mux_2[13]), (insertCommit | _mux_2[13]), (insertCommit | _mux_2[13]), (insertCommit | _mux_2[12]), (insertCommit | _mux_2[12]), (insertCommit | _mux_2[12]), (insertCommit | _mux_2[12]), (insertCommit | _mux_2[11]), (insertCommit | _mux_2[11]), (insertCommit | _mux_2[11]), (insertCommit | _mux_2[11]), (insertCommit | _mux_2[10]), (insertCommit | _mux_2[10]), (insertCommit | _mux_2[10]), (insertCommit | _mux_2[10]), (insertCommit | _mux_2[9]), (insertCommit | _mux_2[9]), (insertCommit | _mux_2[9]), (insertCommit | _mux_2[9]), (insertCommit | _mux_2[8]), (insertCommit | _mux_2[8]), (insertCommit | _mux_2[8]), (insertCommit | _mux_2[8]), (insertCommit | _mux_2[7]), (insertCommit | _mux_2[7]), (insertCommit | _mux_2[7]), (insertCommit | _mux_2[7]), (insertCommit | _mux_2[6]), (insertCommit | _mux_2[6]), (insertCommit | _mux_2[5]), (insertCommit | _mux_2[4]), (insertCommit | _mux_2[3]), (insertCommit | _mux_2[2]), (insertCommit | _mux_2[1]), (insertCommit | _mux_2[0])};  // blocks/conn_table/conn-table.ts:118
   wire portAWrite = (((grantUpd & updOk) | insertCommit) | (accessGrant & (~isRead)));  // blocks/conn_table/conn-table.ts:119
   wire enable = (accessGrant & isRead);  // blocks/conn_table/conn-table.ts:121
   wire insHere = ((insertCommit & (~place_inStash)) & (place_bank == 1'd0));  // blocks/conn_table/conn-table.ts:126
@@ -508,6 +512,7 @@ module conn_table_conns64_ways4_stash4_seed1_indexFromCmd (
   assign out_rcv_mss = outFields[543:528];
   assign out_rcvbuf = outFields[575:544];
   assign out_remote_mac = outFields[623:576];
+  assign out_rcv_defer = outFields[639:624];
   assign cmd_ready = cmdReady;
   assign resp_valid = respValid;
   assign resp_op = respOp;
@@ -539,6 +544,7 @@ module conn_table_conns64_ways4_stash4_seed1_indexFromCmd (
   assign resp_rcv_mss = tcbFwData[543:528];
   assign resp_rcvbuf = tcbFwData[575:544];
   assign resp_remote_mac = tcbFwData[623:576];
+  assign resp_rcv_defer = tcbFwData[639:624];
   assign upd_ready = grantUpd;
   assign stats_occupancy = occupancy;
   assign stats_stash_used = n_2;
@@ -946,6 +952,6 @@ module conn_table_conns64_ways4_stash4_seed1_indexFromCmd (
     locWord <= loc[cmdIndex];
   end
 
-  wire _unused_ok = &{1'b0, s[103], s_1[103], s_2[103], s_3[103], s_4[103], s_5[103], s_6[103], s_7[103], s_13[103], s_14[103], s_15[103], s_16[103], s_17[103], s_18[103], s_19[103], s_20[103], tcbFwData[7:4], tcbFwData[15:12], tcbFwData[23:20], tcbFwData[31:25], tcbFwData[39:33], tcbFwData[47:42], tcbFwData[527:514], tcbFwData[639:624], 1'b0};
+  wire _unused_ok = &{1'b0, s[103], s_1[103], s_2[103], s_3[103], s_4[103], s_5[103], s_6[103], s_7[103], s_13[103], s_14[103], s_15[103], s_16[103], s_17[103], s_18[103], s_19[103], s_20[103], tcbFwData[7:4], tcbFwData[15:12], tcbFwData[23:20], tcbFwData[31:25], tcbFwData[39:33], tcbFwData[47:42], tcbFwData[527:514], 1'b0};
 
 endmodule

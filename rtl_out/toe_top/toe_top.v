@@ -216,6 +216,7 @@ module toe_top (
   wire [15:0] rx_resp_rcv_mss;  // blocks/toe_top/toe-top.ts:89
   wire [31:0] rx_resp_rcvbuf;  // blocks/toe_top/toe-top.ts:89
   wire [47:0] rx_resp_remote_mac;  // blocks/toe_top/toe-top.ts:89
+  wire [15:0] rx_resp_rcv_defer;  // blocks/toe_top/toe-top.ts:89
   wire [31:0] rx_stats_count;  // blocks/toe_top/toe-top.ts:89
   wire [31:0] rx_csum_frames;  // blocks/toe_top/toe-top.ts:89
   wire [31:0] rx_csum_ipv4_bad;  // blocks/toe_top/toe-top.ts:89
@@ -298,7 +299,7 @@ module toe_top (
   wire commands_ct_cmd_valid;  // blocks/toe_top/toe-top.ts:91
   wire [1:0] commands_ct_cmd_op;  // blocks/toe_top/toe-top.ts:91
   wire [15:0] commands_ct_cmd_index;  // blocks/toe_top/toe-top.ts:91
-  wire [21:0] commands_ct_cmd_mask;  // blocks/toe_top/toe-top.ts:91
+  wire [22:0] commands_ct_cmd_mask;  // blocks/toe_top/toe-top.ts:91
   wire [3:0] commands_ct_cmd_state;  // blocks/toe_top/toe-top.ts:91
   wire [3:0] commands_ct_cmd_snd_wscale;  // blocks/toe_top/toe-top.ts:91
   wire [3:0] commands_ct_cmd_rcv_wscale;  // blocks/toe_top/toe-top.ts:91
@@ -325,6 +326,7 @@ module toe_top (
   wire [15:0] commands_ct_cmd_rcv_mss;  // blocks/toe_top/toe-top.ts:91
   wire [31:0] commands_ct_cmd_rcvbuf;  // blocks/toe_top/toe-top.ts:91
   wire [47:0] commands_ct_cmd_remote_mac;  // blocks/toe_top/toe-top.ts:91
+  wire [15:0] commands_ct_cmd_rcv_defer;  // blocks/toe_top/toe-top.ts:91
   wire commands_ct_resp_ready;  // blocks/toe_top/toe-top.ts:91
   wire [1:0] commands_timer_cmd_op;  // blocks/toe_top/toe-top.ts:91
   wire [15:0] commands_timer_cmd_conn;  // blocks/toe_top/toe-top.ts:91
@@ -812,7 +814,7 @@ module toe_top (
   wire rx_cmd_valid = commands_ct_cmd_valid;  // blocks/toe_top/toe-top.ts:89
   wire [1:0] rx_cmd_op = commands_ct_cmd_op;  // blocks/toe_top/toe-top.ts:89
   wire [15:0] rx_cmd_index = commands_ct_cmd_index;  // blocks/toe_top/toe-top.ts:89
-  wire [21:0] rx_cmd_mask = commands_ct_cmd_mask;  // blocks/toe_top/toe-top.ts:89
+  wire [22:0] rx_cmd_mask = commands_ct_cmd_mask;  // blocks/toe_top/toe-top.ts:89
   wire [3:0] rx_cmd_state = commands_ct_cmd_state;  // blocks/toe_top/toe-top.ts:89
   wire [3:0] rx_cmd_snd_wscale = commands_ct_cmd_snd_wscale;  // blocks/toe_top/toe-top.ts:89
   wire [3:0] rx_cmd_rcv_wscale = commands_ct_cmd_rcv_wscale;  // blocks/toe_top/toe-top.ts:89
@@ -839,6 +841,7 @@ module toe_top (
   wire [15:0] rx_cmd_rcv_mss = commands_ct_cmd_rcv_mss;  // blocks/toe_top/toe-top.ts:89
   wire [31:0] rx_cmd_rcvbuf = commands_ct_cmd_rcvbuf;  // blocks/toe_top/toe-top.ts:89
   wire [47:0] rx_cmd_remote_mac = commands_ct_cmd_remote_mac;  // blocks/toe_top/toe-top.ts:89
+  wire [15:0] rx_cmd_rcv_defer = commands_ct_cmd_rcv_defer;  // blocks/toe_top/toe-top.ts:89
   wire rx_resp_ready = commands_ct_resp_ready;  // blocks/toe_top/toe-top.ts:89
   wire [3:0] rx_stats_sel = 4'd0;  // blocks/toe_top/toe-top.ts:89
   wire dispatch_seg_valid = rx_seg_valid;  // blocks/toe_top/toe-top.ts:90
@@ -974,6 +977,7 @@ module toe_top (
   wire [15:0] commands_ct_resp_rcv_mss = rx_resp_rcv_mss;  // blocks/toe_top/toe-top.ts:91
   wire [31:0] commands_ct_resp_rcvbuf = rx_resp_rcvbuf;  // blocks/toe_top/toe-top.ts:91
   wire [47:0] commands_ct_resp_remote_mac = rx_resp_remote_mac;  // blocks/toe_top/toe-top.ts:91
+  wire [15:0] commands_ct_resp_rcv_defer = rx_resp_rcv_defer;  // blocks/toe_top/toe-top.ts:91
   wire commands_timer_cmd_ready = timers_cmd_ready;  // blocks/toe_top/toe-top.ts:91
   wire [15:0] commands_timer_evt_conn = timers_evt_conn;  // blocks/toe_top/toe-top.ts:91
   wire [2:0] commands_timer_evt_kind = timers_evt_kind;  // blocks/toe_top/toe-top.ts:91
@@ -1586,6 +1590,7 @@ module toe_top (
     .cmd_rcv_mss(rx_cmd_rcv_mss),
     .cmd_rcvbuf(rx_cmd_rcvbuf),
     .cmd_remote_mac(rx_cmd_remote_mac),
+    .cmd_rcv_defer(rx_cmd_rcv_defer),
     .resp_valid(rx_resp_valid),
     .resp_ready(rx_resp_ready),
     .resp_op(rx_resp_op),
@@ -1617,6 +1622,7 @@ module toe_top (
     .resp_rcv_mss(rx_resp_rcv_mss),
     .resp_rcvbuf(rx_resp_rcvbuf),
     .resp_remote_mac(rx_resp_remote_mac),
+    .resp_rcv_defer(rx_resp_rcv_defer),
     .stats_sel(rx_stats_sel),
     .stats_count(rx_stats_count),
     .csum_frames(rx_csum_frames),
@@ -1838,6 +1844,7 @@ module toe_top (
     .ct_cmd_rcv_mss(commands_ct_cmd_rcv_mss),
     .ct_cmd_rcvbuf(commands_ct_cmd_rcvbuf),
     .ct_cmd_remote_mac(commands_ct_cmd_remote_mac),
+    .ct_cmd_rcv_defer(commands_ct_cmd_rcv_defer),
     .ct_resp_valid(commands_ct_resp_valid),
     .ct_resp_ready(commands_ct_resp_ready),
     .ct_resp_op(commands_ct_resp_op),
@@ -1869,6 +1876,7 @@ module toe_top (
     .ct_resp_rcv_mss(commands_ct_resp_rcv_mss),
     .ct_resp_rcvbuf(commands_ct_resp_rcvbuf),
     .ct_resp_remote_mac(commands_ct_resp_remote_mac),
+    .ct_resp_rcv_defer(commands_ct_resp_rcv_defer),
     .timer_cmd_op(commands_timer_cmd_op),
     .timer_cmd_conn(commands_timer_cmd_conn),
     .timer_cmd_kind(commands_timer_cmd_kind),

@@ -212,8 +212,8 @@ describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
         ...hold, tx: [],
         tcbs: new Map([
           tcb(1), // 500 -> 1500: grew 1000 >= 536 and doubled: WND_OPEN
-          tcb(2, { rcv_wnd: 1000 }), // +300: grew less than rcv_mss
-          tcb(3, { rcv_wnd: 1500, rcvbuf: 2000 }), // clamped at rcvbuf: grew 500 < min(1000, 536)
+          tcb(2, { rcv_wnd: 1000 }), // +300 < min(rcvbuf / 2, rcv_mss): deferred (SWS avoidance), the edge stays
+          tcb(3, { rcv_wnd: 1500, rcvbuf: 2000 }), // clamped at rcvbuf, so it could grow 500 < min(1000, 536): deferred
           tcb(4, { rcv_wnd: 0, rx_mode: RxMode.RAW }), // grows, but no WND_OPEN in RAW mode
           tcb(5, { rcv_wnd: 70000 }), // above rcvbuf already: never shrinks, no write
           tcb(6, { rcv_wnd: 1000 }), // +600: grew enough but did not double
@@ -223,7 +223,8 @@ describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
         reads: pulses([[1, 250], [1, 250], [1, 250], [1, 250], [2, 300], [3, 5000], [4, 2000], [5, 100], [6, 600], [7, 400],
           [9, 10], [64, 10], [0xffff, 10], [2, 0]]),
       });
-      expect(windows(res, [1, 2, 3, 4, 5, 6, 7])).toEqual([1500, 1300, 2000, 2000, 70000, 1600, 400]);
+      expect(windows(res, [1, 2, 3, 4, 5, 6, 7])).toEqual([1500, 1000, 1500, 2000, 70000, 1600, 400]);
+      expect([1, 2, 3, 6].map((c) => res.tcbs.get(c)?.rcv_defer)).toEqual([0, 300, 5000, 0]);
       expect(res.logs.wndOpen).toEqual([{ conn: 1, rcv_wnd: 1500 }, { conn: 7, rcv_wnd: 400 }]);
       expect(res.counters).toMatchObject({ wnd_no_conn_count: 1, rx_read_bad_conn_count: 2, bad_conn_count: 0 });
     });
@@ -282,11 +283,10 @@ describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
     expectMatches(res, modelFor(o, res));
   });
 
-  it('a model without the rcvbuf clamp or the doubling rule fails the comparison', async () => {
+  it('a model without the rcvbuf clamp, the doubling rule or the SWS deferral fails the comparison', async () => {
     class NoClamp extends CmdExecModel { protected override newWindow(old: number, bytes: number) { return old + bytes; } }
-    class NoDoubling extends CmdExecModel {
-      protected override opens(old: number, wnd: number, t: TcbFields) { return wnd - old >= Math.min(t.rcvbuf >>> 1, t.rcv_mss); }
-    }
+    class NoDoubling extends CmdExecModel { protected override opens() { return true; } }
+    class NoDefer extends CmdExecModel { protected override swsThreshold() { return 0; } }
     const o: RunOpts = {
       rx: [command('SKB_FREE', { skb: 5 })], tx: [], stallCycles: 30,
       tcbs: new Map([tcb(1, { rcv_wnd: 1500, rcvbuf: 2000 }), tcb(2, { rcv_wnd: 1000 })]), reads: [{ at: 2, conn: 1, len: 5000 }, { at: 3, conn: 2, len: 600 }],
@@ -294,6 +294,7 @@ describe.each(simBackends())('cmd_exec directed (%s)', (backend) => {
     const res = await run(sim, o);
     expect(() => expectMatches(res, modelFor(o, res, (cfg) => new NoClamp(cfg)))).toThrow();
     expect(() => expectMatches(res, modelFor(o, res, (cfg) => new NoDoubling(cfg)))).toThrow();
+    expect(() => expectMatches(res, modelFor(o, res, (cfg) => new NoDefer(cfg)))).toThrow();
     expectMatches(res, modelFor(o, res));
   });
 });

@@ -66,9 +66,10 @@ export class CmdExecModel {
   }
 
   /**
-   * The window job, as of its TCB READ: the window (rcv_adv - rcv_nxt) grows by the consumed bytes up to
-   * min(rcvbuf, 2^30), never shrinking; the edge moves right by the growth; WND_OPEN by Toe.maybeWindowOpen's rule
-   * (grew by at least min(rcvbuf / 2, rcv_mss) and at least doubled; not in RAW mode).
+   * The window job, as of its TCB READ: the window (rcv_adv - rcv_nxt) grows by the consumed bytes (plus those
+   * deferred before) up to min(rcvbuf, 2^30), never shrinking; the edge moves right by the growth only when that is
+   * at least min(rcvbuf / 2, rcv_mss), else the bytes are kept in rcv_defer (receiver SWS avoidance); WND_OPEN by
+   * Toe.maybeWindowOpen's rule (the edge moved and the window at least doubled; not in RAW mode).
    */
   serveWindow(conn: number): void {
     if (this.taken?.conn !== conn) throw new Error(`window job READ for connection ${conn} without its take`);
@@ -77,9 +78,14 @@ export class CmdExecModel {
     const t = this.tcbs.get(conn);
     if (!t) return this.count('wnd_no_conn_count');
     const old = rcvWindow(t);
-    const wnd = this.newWindow(old, bytes, t.rcvbuf);
-    if (wnd !== old && t.rx_mode !== 2 && this.opens(old, wnd, t)) this.logs.wndOpen.push({ conn, rcv_wnd: wnd });
-    if (wnd !== old) t.rcv_adv = u32(t.rcv_nxt + wnd);
+    // Receiver SWS avoidance: the bytes wait in rcv_defer until the window can grow by the threshold at once.
+    const total = bytes + t.rcv_defer;
+    const wnd = this.newWindow(old, total, t.rcvbuf);
+    if (wnd - old >= this.swsThreshold(t)) {
+      if (t.rx_mode !== 2 && this.opens(old, wnd)) this.logs.wndOpen.push({ conn, rcv_wnd: wnd });
+      if (wnd !== old) t.rcv_adv = u32(t.rcv_nxt + wnd);
+      t.rcv_defer = 0;
+    } else t.rcv_defer = Math.min(total, 0xffff);
   }
 
   /** A fast-path segment (toe_rx's update port) moved RCV.NXT of `conn` by `len`: only RCV.NXT is written. */
@@ -91,8 +97,11 @@ export class CmdExecModel {
   /** Nothing taken and not served. */
   get idle(): boolean { return this.taken === undefined; }
 
-  /** Toe.maybeWindowOpen's test: worth telling the RX core. */
-  protected opens(old: number, wnd: number, t: TcbFields): boolean { return wnd - old >= Math.min(t.rcvbuf >>> 1, t.rcv_mss) && wnd >= 2 * old; }
+  /** Toe.maybeWindowOpen's other test: the window at least doubled. */
+  protected opens(old: number, wnd: number): boolean { return wnd >= 2 * old; }
+
+  /** The least growth the edge moves by (Toe.advertise / maybeWindowOpen): min(rcvbuf / 2, rcv_mss). */
+  protected swsThreshold(t: TcbFields): number { return Math.min(t.rcvbuf >>> 1, t.rcv_mss); }
 
   protected newWindow(old: number, bytes: number, rcvbuf: number): number {
     const limit = Math.min(rcvbuf, 2 ** 30);

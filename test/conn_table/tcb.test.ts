@@ -18,7 +18,7 @@ describe('conn_table TCB layout', () => {
     expect(Tcb.bytes).toBe(80);
     for (const f of ['state', 'snd_una', 'snd_nxt', 'snd_wnd', 'snd_wl1', 'snd_wl2', 'iss', 'rcv_nxt', 'rcv_adv', 'irs',
       'snd_wscale', 'rcv_wscale', 'mss', 'ts_recent', 'ts_ok', 'sack_ok', 'max_snd_wnd', 'rx_mode', 'sack_mode', 'rcv_mss',
-      'rcvbuf', 'remote_mac', ...KEY_FIELDS]) {
+      'rcvbuf', 'remote_mac', 'rcv_defer', ...KEY_FIELDS]) {
       expect(Tcb.fields.some((x) => x.name === f), f).toBe(true);
     }
     const byteOwner = new Map<number, string>();
@@ -31,7 +31,7 @@ describe('conn_table TCB layout', () => {
     }
     expect(Tcb.fields.find((f) => f.name === 'state')!.width).toBe(4);
     expect(TcbState.TIME_WAIT).toBe(10);
-    expect(MASK_BITS).toBe(22);
+    expect(MASK_BITS).toBe(23);
     expect(WRITABLE_FIELDS.some((f) => (KEY_FIELDS as readonly string[]).includes(f))).toBe(false);
   });
 

@@ -1,5 +1,5 @@
 // The receive window from the advertised right edge: toe_rx computes RCV.WND = rcv_adv - rcv_nxt (wrap-aware, 0
-// when the edge is not ahead) for seq_check and the record, and writes only RCV.NXT, so a firmware WRITE of the edge
+// when the edge is not ahead, rounded down to the window-scale unit as ACKs announce it) for seq_check and the record, and writes only RCV.NXT, so a firmware WRITE of the edge
 // (cmd_exec's window job) while segments are in flight is never undone.
 import { afterAll, describe, expect, it } from 'vitest';
 import { seqAdd } from '../../sim/packet/index.ts';
@@ -40,6 +40,23 @@ describe.each(simBackends())('toe_rx receive window from the advertised edge (%s
     const probe = seg(0x100, 10);
     t.run([frameOf(tuple, probe, r)]);
     expect([t.seg.records.at(-1)!.accept_len, t.seg.records.at(-1)!.rcv_wnd]).toEqual([0, 0]);
+  });
+
+  it('with a window scale the window is the announced one, rounded down to the unit: a segment at the announced edge is outside', async () => {
+    const t = await h;
+    t.restart();
+    const r = rng(22);
+    const tuple = tupleOf(0);
+    // rcv_adv - rcv_nxt = 262044; an ACK announces 262044 >> 4 = 16377 units = 262032 bytes.
+    const tcb = { ...randomTcb(r, tuple), rx_mode: RxMode.FAST, rcv_wscale: 4, rcv_nxt: 101, rcv_adv: 262145 };
+    const model = new ToeRxModel();
+    model.add(tuple, t.insert(tuple, tcb), tcb);
+    const seg = (seq: number, len: number): SegIn => ({ seq, ack: tcb.snd_una, len, wnd: 1000, syn: false, ack_flag: true, fin: false, rst: false });
+    const segs = [seg(101 + 262032, 10), seg(101 + 262031, 1)];
+    const items: Item[] = segs.map((s) => ({ frame: frameOf(tuple, s, r), record: { reason: RxReason.OK, expected: model.arrive(tuple, s) }, seg: { tuple, s } }));
+    t.run(items.map((i) => i.frame));
+    expect(itemDiffs(t.seg.records, items)).toEqual([]);
+    expect(t.seg.records.map((x) => [x.verdict === SeqVerdict.SEND_ACK, x.rcv_wnd])).toEqual([[true, 262032], [false, 262032]]);
   });
 
   it('a WRITE of the edge while fast-path segments are in flight is kept, wherever it lands between lookup and update', async () => {

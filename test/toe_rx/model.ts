@@ -5,7 +5,7 @@ import { checkSegment, type SegCase, type SegVerdict } from '../../sim/tcp/seq-c
 import { SeqVerdict } from '../../blocks/seq_check/interface.ts';
 import { Route } from '../../blocks/toe_rx/route.ts';
 import { RxMode } from '../../firmware/api.ts';
-import { freshTcb, rcvWindow, type TcbFields, type Tuple } from '../../blocks/conn_table/tcb.ts';
+import { announcedWindow, freshTcb, type TcbFields, type Tuple } from '../../blocks/conn_table/tcb.ts';
 
 export interface SegIn { seq: number; ack: number; len: number; wnd: number; syn: boolean; ack_flag: boolean; fin: boolean; rst: boolean }
 
@@ -62,7 +62,7 @@ export class ToeRxModel {
     c.before = { ...c.tcb };
     const sc: SegCase = {
       tag: 0, seq: s.seq, ack: s.ack, len: s.len, wnd: s.wnd, ctl_syn: s.syn, ctl_ack: s.ack_flag, ctl_fin: s.fin, ctl_rst: s.rst,
-      rcv_nxt: t.rcv_nxt, rcv_wnd: rcvWindow(t), snd_una: t.snd_una, snd_nxt: t.snd_nxt, snd_wnd: t.snd_wnd, snd_wscale: t.snd_wscale,
+      rcv_nxt: t.rcv_nxt, rcv_wnd: announcedWindow(t), snd_una: t.snd_una, snd_nxt: t.snd_nxt, snd_wnd: t.snd_wnd, snd_wscale: t.snd_wscale,
       snd_wl1: t.snd_wl1, snd_wl2: t.snd_wl2, max_snd_wnd: t.max_snd_wnd,
     };
     const v = checkSegment(sc);

@@ -23,7 +23,7 @@ export function randomTcb(rng: Rng, tuple: Tuple, state: number = TcbState.ESTAB
     ...tuple, state, snd_wscale: int(rng, 0, 3), rcv_wscale: 0, ts_ok: 0, sack_ok: 0, mss: 1460,
     snd_una: sndUna, snd_nxt: seqAdd(sndUna, int(rng, 0, 3000)), snd_wnd: sndWnd, snd_wl1: seqAdd(rcvNxt, -1), snd_wl2: sndUna,
     iss: seqAdd(sndUna, -1), rcv_nxt: rcvNxt, rcv_adv: seqAdd(rcvNxt, rng() < 0.1 ? 0 : int(rng, 2000, 65535)), irs: seqAdd(rcvNxt, -1),
-    ts_recent: 0, max_snd_wnd: sndWnd, rx_mode: 0, sack_mode: 0, rcv_mss: 1460, rcvbuf: 65535, remote_mac: 0,
+    ts_recent: 0, max_snd_wnd: sndWnd, rx_mode: 0, sack_mode: 0, rcv_mss: 1460, rcvbuf: 65535, remote_mac: 0, rcv_defer: 0,
   };
 }
 
