@@ -1,6 +1,7 @@
 // Verilog -> shared object `<cache>/verilator/<hash>/<hash>.node`, built once per content hash.
 // Builds run in a private temp dir renamed into place at the end, so two processes building the
-// same hash at once never see each other's half-written files.
+// same hash at once never see each other's half-written files; a lock file per hash makes the second
+// one wait for the first's result instead of compiling the same model again (test files in parallel).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -152,54 +153,98 @@ export async function buildSharedObject(spec: ModelSpec, opts: BuildOptions = {}
     hash, soPath, dir, srcDir, cached, trace, warnings, ms: performance.now() - t0,
   });
   if (!opts.force && fs.existsSync(soPath)) return done(true, '');
-
-  const sources = writeSources(srcDir, spec);
-  removeAbandonedBuilds(path.join(root, 'tmp'));
-  const tmp = path.join(root, 'tmp', `${hash}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-  const obj = path.join(tmp, 'obj');
-  const failedDir = path.join(root, 'failed', hash); // where a failed build is kept for reading
-  fs.mkdirSync(obj, { recursive: true });
+  const lock = opts.force ? undefined : await takeBuildLock(path.join(root, 'locks', `${hash}.lock`), soPath);
+  if (lock === 'built') return done(true, '');
   try {
-    // Relative source names keep the generated C++ free of cache paths, so ccache hits across
-    // cache dirs and clones; messages get the full paths back for reading.
-    const v = await run(
-      'verilator',
-      [...vArgs, '--Mdir', obj, '-o', `${hash}.node`, path.join(nativeDir, 'shim.cpp'), ...spec.files.map((f) => f.name)],
-      { cwd: srcDir },
-    );
-    const vOut = withFullPaths(v.output, spec, srcDir);
-    if (v.code !== 0) throw buildError('Verilator failed', spec, sources, vOut, tmp, failedDir);
+    return await buildLocked();
+  } finally {
+    if (lock) fs.rmSync(lock, { force: true });
+  }
 
-    const ports = parseModelHeader(fs.readFileSync(path.join(obj, 'Vmodel.h'), 'utf8'));
-    checkPorts(spec.top, spec.ports, ports);
-    fs.writeFileSync(path.join(obj, 'toe_ports.h'), portTableHeader(spec.top, ports));
+  async function buildLocked(): Promise<BuiltObject> {
+    const sources = writeSources(srcDir, spec);
+    removeAbandonedBuilds(path.join(root, 'tmp'));
+    const tmp = path.join(root, 'tmp', `${hash}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    const obj = path.join(tmp, 'obj');
+    const failedDir = path.join(root, 'failed', hash); // where a failed build is kept for reading
+    fs.mkdirSync(obj, { recursive: true });
+    try {
+      // Relative source names keep the generated C++ free of cache paths, so ccache hits across
+      // cache dirs and clones; messages get the full paths back for reading.
+      const v = await run(
+        'verilator',
+        [...vArgs, '--Mdir', obj, '-o', `${hash}.node`, path.join(nativeDir, 'shim.cpp'), ...spec.files.map((f) => f.name)],
+        { cwd: srcDir },
+      );
+      const vOut = withFullPaths(v.output, spec, srcDir);
+      if (v.code !== 0) throw buildError('Verilator failed', spec, sources, vOut, tmp, failedDir);
 
-    const jobs = String(opts.jobs ?? Math.max(1, Math.min(2, os.cpus().length)));
-    const env = { ...process.env, CCACHE_NOHASHDIR: '1' };
-    const m = await run(
-      'make',
-      ['-C', obj, '-f', 'Vmodel.mk', `-j${jobs}`, ...mVars, ...(haveCcache() ? ['OBJCACHE=ccache'] : [])],
-      { env },
-    );
-    if (m.code !== 0) throw buildError('C++ build of the Verilated model failed', spec, sources, m.output, tmp, failedDir);
+      const ports = parseModelHeader(fs.readFileSync(path.join(obj, 'Vmodel.h'), 'utf8'));
+      checkPorts(spec.top, spec.ports, ports);
+      fs.writeFileSync(path.join(obj, 'toe_ports.h'), portTableHeader(spec.top, ports));
 
-    fs.renameSync(path.join(obj, `${hash}.node`), path.join(tmp, `${hash}.node`));
-    // Objects are in ccache; keep the generated C++ for reading, drop the bulky rest.
-    for (const f of fs.readdirSync(obj)) if (/\.(o|a|d)$/.test(f)) fs.rmSync(path.join(obj, f), { force: true });
-    publish(tmp, dir, opts.force === true);
-    return done(false, vOut.trim());
-  } catch (e) {
-    // Keep the failed build for inspection under failed/<hash>; the temp dir goes either way.
-    if (fs.existsSync(tmp)) {
-      fs.rmSync(failedDir, { recursive: true, force: true });
-      fs.mkdirSync(path.dirname(failedDir), { recursive: true });
-      try {
-        fs.renameSync(tmp, failedDir);
-      } catch {
-        fs.rmSync(tmp, { recursive: true, force: true });
+      const jobs = String(opts.jobs ?? Math.max(1, Math.min(2, os.cpus().length)));
+      const env = { ...process.env, CCACHE_NOHASHDIR: '1' };
+      const m = await run(
+        'make',
+        ['-C', obj, '-f', 'Vmodel.mk', `-j${jobs}`, ...mVars, ...(haveCcache() ? ['OBJCACHE=ccache'] : [])],
+        { env },
+      );
+      if (m.code !== 0) throw buildError('C++ build of the Verilated model failed', spec, sources, m.output, tmp, failedDir);
+
+      fs.renameSync(path.join(obj, `${hash}.node`), path.join(tmp, `${hash}.node`));
+      // Objects are in ccache; keep the generated C++ for reading, drop the bulky rest.
+      for (const f of fs.readdirSync(obj)) if (/\.(o|a|d)$/.test(f)) fs.rmSync(path.join(obj, f), { force: true });
+      publish(tmp, dir, opts.force === true);
+      return done(false, vOut.trim());
+    } catch (e) {
+      // Keep the failed build for inspection under failed/<hash>; the temp dir goes either way.
+      if (fs.existsSync(tmp)) {
+        fs.rmSync(failedDir, { recursive: true, force: true });
+        fs.mkdirSync(path.dirname(failedDir), { recursive: true });
+        try {
+          fs.renameSync(tmp, failedDir);
+        } catch {
+          fs.rmSync(tmp, { recursive: true, force: true });
+        }
       }
+      throw e;
     }
-    throw e;
+  }
+}
+
+/** A lock younger than this whose owner is alive is waited for (a toe_top build takes a few minutes). */
+const LOCK_STALE_MS = 30 * 60_000;
+
+/**
+ * The build lock for one hash: its path once this process holds it, or 'built' when another process finished the
+ * model while this one waited. A lock whose process is gone (or that is older than LOCK_STALE_MS) is taken over.
+ */
+async function takeBuildLock(lockPath: string, soPath: string): Promise<string | 'built'> {
+  fs.mkdirSync(path.dirname(lockPath), { recursive: true });
+  for (;;) {
+    try {
+      fs.writeFileSync(lockPath, `${process.pid}\n`, { flag: 'wx' });
+      return lockPath;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    if (fs.existsSync(soPath)) return 'built';
+    if (lockIsStale(lockPath)) { fs.rmSync(lockPath, { force: true }); continue; }
+    await new Promise((r) => setTimeout(r, 250));
+    if (fs.existsSync(soPath)) return 'built';
+  }
+}
+
+function lockIsStale(lockPath: string): boolean {
+  try {
+    const pid = Number(fs.readFileSync(lockPath, 'utf8').trim());
+    if (Date.now() - fs.statSync(lockPath).mtimeMs > LOCK_STALE_MS) return true;
+    if (!Number.isInteger(pid) || pid <= 0) return false; // being written: wait
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH'; // the owner is gone (ENOENT: the lock went: retry)
   }
 }
 

@@ -1,5 +1,5 @@
-// Several models in one process, concurrent builds of one hash, TOE_WAVES.
-import { execFile } from 'node:child_process';
+// Several models in one process, concurrent builds of one hash (one compiles, one waits), stale build locks, TOE_WAVES.
+import { execFile, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -45,12 +45,22 @@ describe('verilator models side by side', () => {
       const results = (await Promise.all([child(), child()])).map((r) => JSON.parse(r.stdout) as { cached: boolean; hash: string; q: number });
       expect(results[0]!.hash).toBe(results[1]!.hash);
       expect(results.map((r) => r.q)).toEqual([12, 12]);
+      // The build lock: one of them compiled, the other waited for its result.
+      expect(results.filter((r) => !r.cached).length).toBe(1);
       const vdir = path.join(cache, 'verilator');
       expect(fs.existsSync(path.join(vdir, results[0]!.hash, `${results[0]!.hash}.node`))).toBe(true);
       expect(fs.readdirSync(path.join(vdir, 'tmp'))).toEqual([]); // the loser's temp dir is gone
       // A third build is a pure cache hit.
       const third = JSON.parse((await child()).stdout) as { cached: boolean };
       expect(third.cached).toBe(true);
+      // A lock left by a process that died mid-build is taken over, not waited for forever.
+      const hash = results[0]!.hash;
+      fs.rmSync(path.join(vdir, hash), { recursive: true, force: true });
+      const dead = spawnSync('true').pid;
+      fs.writeFileSync(path.join(vdir, 'locks', `${hash}.lock`), `${dead}\n`);
+      const fourth = JSON.parse((await child()).stdout) as { cached: boolean; q: number };
+      expect(fourth).toMatchObject({ cached: false, q: 12 });
+      expect(fs.existsSync(path.join(vdir, 'locks', `${hash}.lock`))).toBe(false);
     } finally {
       fs.rmSync(cache, { recursive: true, force: true });
     }

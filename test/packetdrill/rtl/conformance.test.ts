@@ -31,7 +31,7 @@ const modelDifferencesFile = fileURLToPath(new URL('../toe/known-differences.jso
 const present = existsSync(suiteDir);
 if (!present) console.warn(`RTL conformance checks skipped: ${suiteDir} does not exist (needs ../shared/conformance next to the project).`);
 /** Scripts of the sample re-run in the suite (a few seconds each). */
-const SAMPLE = 16;
+const SAMPLE = 10;
 
 const record = readResultsFile(recordFile);
 const kind = (mismatch: string | undefined) => mismatch?.split(':')[0] ?? '';
