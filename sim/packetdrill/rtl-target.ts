@@ -57,15 +57,11 @@ import {
   DEFAULT_NETWORK, runScriptText, type EmittedFrame, type PacketdrillNetwork, type PacketdrillTarget, type RunOptions,
   type RunResult,
 } from './runner/index.ts';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { findPktFiles, summaryCounts, summaryJsonLine, summaryTable, writeRunPcap, type DirectoryRun } from './runner/index.ts';
 import {
-  CONFORMANCE_DEFINES, CONFORMANCE_RULES, countByFolder, groupFailures, type ToeConformanceOptions, type ToeConformanceRun,
+  conformanceRun, conformanceRunOptions, conformanceScripts, scriptDone, type ToeConformanceOptions, type ToeConformanceRun,
 } from './toe-conformance.ts';
 import { failureErrno, type ToeFd } from './toe-sockets.ts';
 import { ToeSocketTarget } from './toe-socket-target.ts';
-import { mergeTargetOptions, sysctlConfig } from './toe-sysctl.ts';
 import type { ToeTargetOptions } from './toe-target.ts';
 
 export interface RtlTargetOptions extends ToeTargetOptions {
@@ -471,23 +467,16 @@ export interface RtlConformanceOptions extends Omit<ToeConformanceOptions, 'targ
  */
 export async function runRtlConformance(dir: string, opts: RtlConformanceOptions = {}): Promise<ToeConformanceRun> {
   const t0 = performance.now();
-  const runOpts = { rules: [...CONFORMANCE_RULES], defines: [...CONFORMANCE_DEFINES], ...opts };
+  const runOpts = conformanceRunOptions(opts);
   const results: RunResult[] = [];
-  for (const file of findPktFiles(dir)) {
-    const rel = path.relative(dir, file);
-    if (opts.filter && !opts.filter(rel)) continue;
+  for (const s of conformanceScripts(dir, opts)) {
     const t1 = performance.now();
-    const text = readFileSync(file, 'utf8');
-    const mapped = opts.sysctls === false ? { target: {}, notes: [] } : sysctlConfig(text, runOpts.defines);
-    const target: RtlTargetOptions = { ...opts.target, ...mergeTargetOptions(mapped.target, opts.target) };
-    const r = await runRtlGuarded(text, rel, target, runOpts);
-    r.notes.push(...mapped.notes);
-    if (opts.pcapDir && r.wire.length > 0) writeRunPcap(r, path.join(opts.pcapDir, `${rel.replace(/\.pkt$/, '')}.pcap`));
+    // The RTL-only options (rtl, warp) come from the caller; the TOE and firmware ones as for the model.
+    const r = scriptDone(await runRtlGuarded(s.text, s.rel, { ...opts.target, ...s.target }, runOpts), s, opts);
     results.push(r);
     opts.onResult?.(r, performance.now() - t1);
   }
-  const run: DirectoryRun = { results, counts: summaryCounts(results), table: summaryTable(results), json: summaryJsonLine(results) };
-  return { run, folders: countByFolder(results, opts.folderDepth ?? 2), reasons: groupFailures(results), wallMs: performance.now() - t0 };
+  return conformanceRun(results, t0, opts.folderDepth);
 }
 
 /** One script on the RTL; an exception (a firmware core's error, a Verilator failure) fails that script only. */

@@ -50,21 +50,44 @@ export interface ToeConformanceOptions extends RunDirOptions {
  */
 export function runToeConformance(dir: string, opts: ToeConformanceOptions = {}): ToeConformanceRun {
   const t0 = performance.now();
-  const runOpts = { rules: [...CONFORMANCE_RULES], defines: [...CONFORMANCE_DEFINES], ...opts };
+  const runOpts = conformanceRunOptions(opts);
   const results: RunResult[] = [];
+  for (const s of conformanceScripts(dir, opts)) results.push(scriptDone(runGuarded(s.text, s.rel, s.target, runOpts), s, opts));
+  return conformanceRun(results, t0, opts.folderDepth);
+}
+
+/** The runner's options for a conformance run: the recorded rules and defines unless the caller gives others. */
+export function conformanceRunOptions<O extends RunDirOptions>(opts: O): O & { rules: ToleranceRule[]; defines: string[] } {
+  return { rules: [...CONFORMANCE_RULES], defines: [...CONFORMANCE_DEFINES], ...opts };
+}
+
+export interface ConformanceScript { rel: string; text: string; target: ToeTargetOptions; notes: string[] }
+
+/**
+ * The scripts under `dir` that pass `opts.filter`, each with the TOE options its setup sysctls map to
+ * (./toe-sysctl.ts; the caller's explicit `target` wins field by field: a test may break the TOE on purpose).
+ */
+export function* conformanceScripts(dir: string, opts: ToeConformanceOptions & { target?: ToeTargetOptions }): Generator<ConformanceScript> {
+  const defines = conformanceRunOptions(opts).defines;
   for (const file of findPktFiles(dir)) {
     const rel = path.relative(dir, file);
     if (opts.filter && !opts.filter(rel)) continue;
     const text = readFileSync(file, 'utf8');
-    const mapped = opts.sysctls === false ? { target: {}, notes: [] } : sysctlConfig(text, runOpts.defines);
-    // The caller's explicit options win over the script's sysctls (a test may break the TOE on purpose).
-    const r = runGuarded(text, rel, mergeTargetOptions(mapped.target, opts.target), runOpts);
-    r.notes.push(...mapped.notes);
-    if (opts.pcapDir && r.wire.length > 0) writeRunPcap(r, path.join(opts.pcapDir, `${rel.replace(/\.pkt$/, '')}.pcap`));
-    results.push(r);
+    const mapped = opts.sysctls === false ? { target: {}, notes: [] } : sysctlConfig(text, defines);
+    yield { rel, text, target: mergeTargetOptions(mapped.target, opts.target), notes: mapped.notes };
   }
+}
+
+/** A script's result with what its sysctls became in its notes, and its pcap written when asked for. */
+export function scriptDone(r: RunResult, s: ConformanceScript, opts: { pcapDir?: string }): RunResult {
+  r.notes.push(...s.notes);
+  if (opts.pcapDir && r.wire.length > 0) writeRunPcap(r, path.join(opts.pcapDir, `${s.rel.replace(/\.pkt$/, '')}.pcap`));
+  return r;
+}
+
+export function conformanceRun(results: RunResult[], t0: number, folderDepth = 2): ToeConformanceRun {
   const run: DirectoryRun = { results, counts: summaryCounts(results), table: summaryTable(results), json: summaryJsonLine(results) };
-  return { run, folders: countByFolder(results, opts.folderDepth ?? 2), reasons: groupFailures(results), wallMs: performance.now() - t0 };
+  return { run, folders: countByFolder(results, folderDepth), reasons: groupFailures(results), wallMs: performance.now() - t0 };
 }
 
 /** One script; an exception from the TOE fails that script only (as runner/run-dir.ts does). */
