@@ -8,11 +8,10 @@
 // A step: every frame the kernel has queued goes into the RTL's MAC, then the RTL runs `quantumCycles` clock
 // cycles. Frames the RTL's MAC sends go to the kernel as their last beat leaves. The caller yields to the event
 // loop between steps (peer output, timers).
-import * as fs from 'node:fs';
 import { PcapWriter } from '../packet/index.ts';
 import type { RtlToe } from '../toe_rtl/toe.ts';
 import type { TapAddon } from './addon.ts';
-import { toeFrameProblem } from './frame-check.ts';
+import { drainKernel, newTapIoStats, sendToKernel, type Mangle, type TapIoStats } from './tap-io.ts';
 
 export interface RtlTapLinkOptions {
   /** Keep every frame (both directions) for a pcap, stamped with the wall clock (the kernel's time). */
@@ -21,24 +20,18 @@ export interface RtlTapLinkOptions {
   quantumCycles?: number;
 }
 
-export interface RtlTapLinkStats {
-  toKernel: number; fromKernel: number; bytesToKernel: number; bytesFromKernel: number; writeErrors: number;
-  steps: number;
-  /** Frames the TOE sent that did not parse or had a bad checksum (must stay 0). */
-  bad: number;
-  badDetail: string[];
-}
+export interface RtlTapLinkStats extends TapIoStats { steps: number }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class RtlTapLink {
   readonly stats: RtlTapLinkStats = {
-    toKernel: 0, fromKernel: 0, bytesToKernel: 0, bytesFromKernel: 0, writeErrors: 0, steps: 0, bad: 0, badDetail: [],
+    ...newTapIoStats(), steps: 0,
   };
   readonly pcap: PcapWriter | undefined;
   /** Test hooks: rewrite (or drop, by returning undefined) a frame on its way to the kernel / to the TOE. */
-  mangle: ((frame: Uint8Array) => Uint8Array | undefined) | undefined;
-  mangleIn: ((frame: Uint8Array) => Uint8Array | undefined) | undefined;
+  mangle: Mangle;
+  mangleIn: Mangle;
   private readonly wall0 = performance.now();
   private readonly epochNs0 = BigInt(Date.now()) * 1_000_000n;
   private readonly buf = new Uint8Array(65536);
@@ -74,32 +67,11 @@ export class RtlTapLink {
 
   /** Every frame the kernel has queued, into the RTL's MAC (its AXI-Stream source queues them). */
   private drain(): void {
-    for (;;) {
-      const n = this.addon.readFrame(this.fd, this.buf);
-      if (n === 0) return;
-      const original = this.buf.slice(0, n);
-      this.stats.fromKernel++;
-      this.stats.bytesFromKernel += n;
-      const frame = this.mangleIn ? this.mangleIn(original) : original;
-      if (!frame) continue;
-      this.record(frame);
-      this.toe.receiveFrame(frame);
-    }
+    drainKernel(this.addon, this.fd, this.buf, this.stats, this.mangleIn, (f) => this.record(f), (f) => this.toe.receiveFrame(f));
   }
 
   private toKernel(original: Uint8Array): void {
-    const why = toeFrameProblem(original);
-    if (why) { this.stats.bad++; if (this.stats.badDetail.length < 20) this.stats.badDetail.push(why); }
-    const frame = this.mangle ? this.mangle(original) : original;
-    if (!frame) return;
-    this.record(frame);
-    try {
-      fs.writeSync(this.fd, frame);
-      this.stats.toKernel++;
-      this.stats.bytesToKernel += frame.length;
-    } catch {
-      this.stats.writeErrors++; // lost, as on a real wire: TCP retransmits
-    }
+    sendToKernel(this.fd, original, this.stats, this.mangle, (f) => this.record(f));
   }
 
   private record(frame: Uint8Array): void {

@@ -4,12 +4,11 @@
 // now (plus a small lookahead, so a chain of sub-microsecond hardware latencies does not cost a poll each), and
 // sleeps in poll() until the next simulated event or the next frame, whichever comes first. Between steps the
 // caller yields to the event loop so child processes and timers make progress.
-import * as fs from 'node:fs';
 import { PcapWriter } from '../packet/index.ts';
 import type { Scheduler } from '../toe_model/scheduler.ts';
 import type { Toe } from '../toe_model/toe.ts';
 import type { TapAddon } from './addon.ts';
-import { toeFrameProblem } from './frame-check.ts';
+import { drainKernel, newTapIoStats, sendToKernel, type Mangle, type TapIoStats } from './tap-io.ts';
 
 export interface TapLinkOptions {
   /** Keep every frame (both directions) for a pcap. */
@@ -22,26 +21,22 @@ export interface TapLinkOptions {
   maxSleepMs?: number;
 }
 
-export interface TapLinkStats {
-  toKernel: number; fromKernel: number; bytesToKernel: number; bytesFromKernel: number; writeErrors: number;
+export interface TapLinkStats extends TapIoStats {
   steps: number; sleeps: number;
   /** Largest amount by which the model lagged the wall clock at the start of a step, µs. */
   maxLagUs: number;
-  /** Frames the TOE sent that did not parse or had a bad checksum (must stay 0). */
-  bad: number;
-  badDetail: string[];
 }
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class TapLink {
   readonly stats: TapLinkStats = {
-    toKernel: 0, fromKernel: 0, bytesToKernel: 0, bytesFromKernel: 0, writeErrors: 0, steps: 0, sleeps: 0, maxLagUs: 0, bad: 0, badDetail: [],
+    ...newTapIoStats(), steps: 0, sleeps: 0, maxLagUs: 0,
   };
   readonly pcap: PcapWriter | undefined;
   /** Test hooks: rewrite (or drop, by returning undefined) a frame on its way to the kernel / to the TOE. */
-  mangle: ((frame: Uint8Array) => Uint8Array | undefined) | undefined;
-  mangleIn: ((frame: Uint8Array) => Uint8Array | undefined) | undefined;
+  mangle: Mangle;
+  mangleIn: Mangle;
   private readonly wall0 = performance.now();
   private readonly sim0: number;
   private readonly epochNs0 = BigInt(Date.now()) * 1_000_000n;
@@ -103,36 +98,11 @@ export class TapLink {
 
   /** Every frame the kernel has queued, into the TOE's MAC at the current simulated time. */
   private drain(): void {
-    for (;;) {
-      const n = this.addon.readFrame(this.fd, this.buf);
-      if (n === 0) return;
-      const original = this.buf.slice(0, n); // the model keeps views into the frame: a copy per frame
-      this.stats.fromKernel++;
-      this.stats.bytesFromKernel += n;
-      const frame = this.mangleIn ? this.mangleIn(original) : original;
-      if (!frame) continue;
-      this.record(frame);
-      this.toe.receiveFrame(frame);
-    }
+    drainKernel(this.addon, this.fd, this.buf, this.stats, this.mangleIn, (f) => this.record(f), (f) => this.toe.receiveFrame(f));
   }
 
   private toKernel(original: Uint8Array): void {
-    this.check(original);
-    const frame = this.mangle ? this.mangle(original) : original;
-    if (!frame) return;
-    this.record(frame);
-    try {
-      fs.writeSync(this.fd, frame);
-      this.stats.toKernel++;
-      this.stats.bytesToKernel += frame.length;
-    } catch {
-      this.stats.writeErrors++; // lost, as on a real wire: TCP retransmits
-    }
-  }
-
-  private check(frame: Uint8Array): void {
-    const why = toeFrameProblem(frame);
-    if (why) { this.stats.bad++; if (this.stats.badDetail.length < 20) this.stats.badDetail.push(why); }
+    sendToKernel(this.fd, original, this.stats, this.mangle, (f) => this.record(f));
   }
 
   private record(frame: Uint8Array): void {
