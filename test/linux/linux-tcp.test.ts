@@ -4,7 +4,7 @@
 // available to this process.
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildTcpFrame, parseFrame, toIpv4 } from '../../sim/packet/index.ts';
+import { parseFrame } from '../../sim/packet/index.ts';
 import { Rng } from '../../sim/toe_model/rng.ts';
 import { loadTapAddon } from '../../sim/tap/addon.ts';
 import { LinuxLab, TOE_IP } from '../../sim/tap/lab.ts';
@@ -12,6 +12,7 @@ import { netnsUnavailable } from '../../sim/tap/netns.ts';
 import { wavesDir } from '../../sim/verilator/paths.ts';
 import { exchange, modelLab } from './exchange.ts';
 import { wireViolations } from './wire-check.ts';
+import { corruptOnePayloadByte } from './corrupt.ts';
 
 const MiB = 1 << 20;
 const why = netnsUnavailable();
@@ -118,21 +119,10 @@ describe.skipIf(why !== undefined)('TOE model <-> Linux TCP through a TAP device
   // only the end-to-end hash can notice) has to show up as a SHA-256 mismatch.
   it('a byte corrupted on the wire is caught by the end-to-end SHA-256', async () => {
     lab = LinuxLab.open({ toe: { fw: FW } });
-    let corrupted = 0;
-    lab.link.mangle = (frame) => {
-      const p = parseFrame(frame);
-      if (corrupted > 0 || !p.ok || p.value.kind !== 'tcp' || p.value.payload.length === 0 || p.value.ip.src !== toIpv4(TOE_IP)) return frame;
-      corrupted++;
-      const { eth, ip, tcp } = p.value;
-      const payload = p.value.payload.slice();
-      payload[payload.length >> 1]! ^= 0x40;
-      return buildTcpFrame({
-        srcMac: eth.src, dstMac: eth.dst, srcIp: ip.src, dstIp: ip.dst, srcPort: tcp.srcPort, dstPort: tcp.dstPort,
-        seq: tcp.seq, ack: tcp.ack, flags: tcp.flags, window: tcp.window, options: tcp.options, payload,
-      });
-    };
+    const corrupt = corruptOnePayloadByte(TOE_IP);
+    lab.link.mangle = corrupt.mangle;
     const r = await exchange(modelLab(lab), 'server', 64 * 1024, 5003);
-    expect(corrupted).toBe(1);
+    expect(corrupt.count()).toBe(1);
     expect(r.peer.received).toBe(64 * 1024);
     expect(r.peer.sha256).not.toBe(r.toeSent);
     expect(r.toeGot).toBe(r.kernelSent);

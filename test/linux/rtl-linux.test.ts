@@ -10,7 +10,7 @@ import type { FwConfig } from '../../firmware/config.ts';
 import { counterAddr } from '../../blocks/toe_top/csr-map.ts';
 import { counterName, TOE_CSR_BASE, TOP_COUNTERS } from '../../blocks/toe_top/toe-top.ts';
 import { skbDefaults, skbGeometry } from '../../blocks/skb/params.ts';
-import { buildTcpFrame, parseFrame, toIpv4 } from '../../sim/packet/index.ts';
+import { parseFrame } from '../../sim/packet/index.ts';
 import { TOE_IP } from '../../sim/tap/lab.ts';
 import { netnsUnavailable } from '../../sim/tap/netns.ts';
 import { RtlLinuxLab } from '../../sim/tap/rtl-lab.ts';
@@ -18,6 +18,7 @@ import type { RtlToe } from '../../sim/toe_rtl/toe.ts';
 import { wavesDir } from '../../sim/verilator/paths.ts';
 import { exchange, rtlLab } from './exchange.ts';
 import { wireViolations } from './wire-check.ts';
+import { corruptOnePayloadByte } from './corrupt.ts';
 
 const KiB = 1024;
 const why = netnsUnavailable();
@@ -127,21 +128,10 @@ describe.skipIf(why !== undefined)('RTL TOE <-> Linux TCP through a TAP device',
   // only the end-to-end hash can notice) has to show up as a SHA-256 mismatch.
   it('a byte corrupted on the wire is caught by the end-to-end SHA-256', async () => {
     lab = await RtlLinuxLab.open({ toe: { fw: FW } });
-    let corrupted = 0;
-    lab.link.mangle = (frame) => {
-      const p = parseFrame(frame);
-      if (corrupted > 0 || !p.ok || p.value.kind !== 'tcp' || p.value.payload.length === 0 || p.value.ip.src !== toIpv4(TOE_IP)) return frame;
-      corrupted++;
-      const { eth, ip, tcp } = p.value;
-      const payload = p.value.payload.slice();
-      payload[payload.length >> 1]! ^= 0x40;
-      return buildTcpFrame({
-        srcMac: eth.src, dstMac: eth.dst, srcIp: ip.src, dstIp: ip.dst, srcPort: tcp.srcPort, dstPort: tcp.dstPort,
-        seq: tcp.seq, ack: tcp.ack, flags: tcp.flags, window: tcp.window, options: tcp.options, payload,
-      });
-    };
+    const corrupt = corruptOnePayloadByte(TOE_IP);
+    lab.link.mangle = corrupt.mangle;
     const r = await exchange(rtlLab(lab), 'server', 16 * KiB, 5103, { timeoutMs: 25_000 });
-    expect(corrupted).toBe(1);
+    expect(corrupt.count()).toBe(1);
     expect(r.peer.received).toBe(16 * KiB);
     expect(r.peer.sha256).not.toBe(r.toeSent);
     expect(r.toeGot).toBe(r.kernelSent);
